@@ -1,0 +1,52 @@
+# Entry points (stable; CI and benchmarks rely on them):
+#   make         build into build/
+#   make run     build and start trunkd with the embedded defaults
+#   make test    install what is missing, build, run every test
+#   make bench   run the benchmarks against their peers
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+RUN_ARGS ?=
+FUZZ_SECONDS ?= 45
+
+.PHONY: all build deps run test test-unit test-sanitize bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B build $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build -j $(JOBS)
+
+run: build
+	./build/trunkd $(RUN_ARGS)
+
+# Sanitizer build (clang: ASan + UBSan + the libFuzzer targets).
+build-asan/CMakeCache.txt:
+	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+		-DTRUNKD_SANITIZE=ON -DTRUNKD_FUZZ=ON \
+		-DTRUNKD_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+
+test-sanitize: deps build-asan/CMakeCache.txt
+	@cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -L 'unit|fuzz' -j $(JOBS)
+
+test-unit: build
+	cd build && ctest --output-on-failure -L unit -j $(JOBS)
+
+# Every test: the sanitizer build's unit tests and fuzzers first, then the
+# full suite (unit, integration, valgrind) on the normal build, so the last
+# line printed is the full suite's summary.
+test: build test-sanitize
+	cd build && ctest --output-on-failure
+
+bench: build
+	@bash scripts/install-deps.sh bench
+	@bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,41 @@
+/* Growable byte buffer for building messages: write at pos, read from pos,
+ * end marks valid data. Refcounted (mem), so a received datagram's buffer
+ * can be shared by the message slices that point into it. */
+#ifndef TRUNKD_BASE_BUF_H
+#define TRUNKD_BASE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/pl.h"
+
+struct buf {
+	uint8_t *data; /* owned */
+	size_t size;   /* allocated */
+	size_t pos;    /* read/write cursor */
+	size_t end;    /* end of valid data */
+};
+
+/* New buffer with capacity size (> 0). NULL on failure. */
+struct buf *buf_alloc(size_t size);
+
+/* Ensure room for n more bytes at pos. Returns 0 or ENOMEM. */
+int buf_reserve(struct buf *b, size_t n);
+
+/* Append at pos (moving pos and end). Return 0 or ENOMEM. */
+int buf_write(struct buf *b, const void *p, size_t n);
+int buf_write_str(struct buf *b, const char *s);
+int buf_write_pl(struct buf *b, const struct pl *pl);
+int buf_write_u8(struct buf *b, uint8_t v);
+int buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+
+/* Valid bytes [0, end) as a pl. */
+struct pl buf_pl(const struct buf *b);
+
+/* Forget contents, keep capacity. */
+void buf_reset(struct buf *b);
+
+#endif

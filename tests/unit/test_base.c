@@ -1,0 +1,156 @@
+/* Unit tests for src/base: mem, pl, list, hash, buf, clock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/hash.h"
+#include "base/list.h"
+#include "base/mem.h"
+#include "base/pl.h"
+#include "leakcheck.h"
+
+static int dtor_calls;
+
+static void counting_dtor(void *data)
+{
+	(void)data;
+	dtor_calls++;
+}
+
+static void test_mem_refcount(void **state)
+{
+	char *p;
+
+	(void)state;
+	dtor_calls = 0;
+	p = mem_zalloc(16, counting_dtor);
+	assert_non_null(p);
+	assert_int_equal(mem_nrefs(p), 1);
+	assert_ptr_equal(mem_ref(p), p);
+	assert_int_equal(mem_nrefs(p), 2);
+	assert_null(mem_deref(p));
+	assert_int_equal(dtor_calls, 0);
+	assert_null(mem_deref(p));
+	assert_int_equal(dtor_calls, 1);
+	assert_null(mem_deref(NULL));
+}
+
+static void test_mem_threshold(void **state)
+{
+	void *a, *b;
+
+	(void)state;
+	mem_threshold_set(1);
+	a = mem_alloc(8, NULL);
+	b = mem_alloc(8, NULL);
+	mem_threshold_set(-1);
+	assert_non_null(a);
+	assert_null(b);
+	mem_deref(a);
+}
+
+static void test_pl(void **state)
+{
+	struct pl a = PL("Hello"), b = PL("hELLO"), n = PL("4294967296");
+	struct pl t = PL("  x y \r\n");
+	uint32_t v = 7;
+	char buf[4];
+
+	(void)state;
+	assert_true(pl_caseeq(&a, &b));
+	assert_false(pl_eq(&a, &b));
+	assert_int_equal(pl_u32(&n, &v), ERANGE);
+	assert_int_equal(v, 7);
+	n = PL("42");
+	assert_int_equal(pl_u32(&n, &v), 0);
+	assert_int_equal(v, 42);
+	n = PL("4a");
+	assert_int_equal(pl_u32(&n, &v), EINVAL);
+	pl_trim(&t);
+	assert_true(pl_eq_str(&t, "x y"));
+	assert_int_equal(pl_strcpy(&a, buf, sizeof(buf)), ENOSPC);
+	assert_int_equal(pl_strcpy(&t, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "x y");
+}
+
+struct item {
+	struct le le;
+	int v;
+};
+
+static void test_list_hash(void **state)
+{
+	struct item it[3] = {{.v = 1}, {.v = 2}, {.v = 3}};
+	struct list l = LIST_INIT;
+	struct hash *h = NULL;
+	struct le *le;
+	int sum = 0;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		list_append(&l, &it[i].le, &it[i]);
+	list_unlink(&it[1].le);
+	LIST_FOREACH(&l, le)
+	sum += ((struct item *)le->data)->v;
+	assert_int_equal(sum, 4);
+	assert_int_equal(list_count(&l), 2);
+	list_unlink(&it[0].le);
+	list_unlink(&it[2].le);
+	assert_true(list_isempty(&l));
+
+	assert_int_equal(hash_alloc(&h, 5), 0);
+	hash_append(h, 9, &it[0].le, &it[0]);
+	hash_append(h, 17, &it[1].le, &it[1]);
+	assert_int_equal(hash_count(h), 2);
+	assert_int_equal(list_count(hash_bucket(h, 1)), 2); /* 8 buckets */
+	hash_unlink(&it[0].le);
+	hash_unlink(&it[1].le);
+	mem_deref(h);
+	struct pl x = PL("Via"), y = PL("vIA");
+	assert_int_equal(hash_plcase(&x), hash_plcase(&y));
+}
+
+static void test_buf(void **state)
+{
+	struct buf *b = buf_alloc(4);
+	struct pl pl;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(buf_write_str(b, "INVITE "), 0);
+	assert_int_equal(buf_printf(b, "sip:%s@%s", "alice", "example.com"),
+			 0);
+	pl = buf_pl(b);
+	assert_true(pl_eq_str(&pl, "INVITE sip:alice@example.com"));
+	mem_deref(b);
+}
+
+static void test_clock_mock(void **state)
+{
+	(void)state;
+	clock_mock_set(1000);
+	assert_int_equal(clock_now_ms(), 1000);
+	clock_mock_advance(500);
+	assert_int_equal(clock_now_ms(), 1500);
+	clock_mock_off();
+	assert_true(clock_now_ms() != 1500);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		LEAKCHECK_TEST(test_mem_refcount),
+		LEAKCHECK_TEST(test_mem_threshold),
+		LEAKCHECK_TEST(test_pl),
+		LEAKCHECK_TEST(test_list_hash),
+		LEAKCHECK_TEST(test_buf),
+		LEAKCHECK_TEST(test_clock_mock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
