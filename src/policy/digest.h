@@ -98,7 +98,7 @@ int digest_verify(const struct digest_cred *cred, const char *method,
 		  const struct pl *req_uri, const char *ha1_hex);
 
 /* Nonce issuer and replay cache. Nonces are self-validating:
- *   base64url(ts[8] | rnd[8] | HMAC-SHA256(secret, ts | rnd)[16])
+ *   base64(ts[8] | rnd[8] | HMAC-SHA256(secret, ts | rnd)[16])
  * with ts = clock_now_ms() at issue, so any node holding the same secret
  * can check them without state. The replay cache remembers (nonce, nc)
  * pairs; it is bounded: when full, the oldest entry is dropped and every
@@ -115,7 +115,7 @@ int digest_ctx_alloc(struct digest_ctx **ctxp, const uint8_t *secret,
 		     size_t len, uint32_t expiry_s, size_t replay_max);
 
 /* Length of a nonce string (without NUL). */
-#define DIGEST_NONCE_LEN 43
+#define DIGEST_NONCE_LEN 44
 
 /* Write a fresh nonce (NUL-terminated) into buf (sz > DIGEST_NONCE_LEN).
  * Returns 0, ENOSPC or EIO. */
