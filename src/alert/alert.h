@@ -127,6 +127,12 @@ struct alert_sink {
 	int (*purge_before)(void *arg, int64_t before, size_t *removed);
 };
 
+/* The sink that writes into the store; its sink_arg is the struct store
+ * (see store/store.h), which must outlive the pipeline. One store
+ * transaction per batch; a batch refused with EINVAL is retried record by
+ * record so one bad record does not cost the others. */
+const struct alert_sink *alert_store_sink(void);
+
 /* Wall clock for dates and retention (tests drive it). */
 typedef int64_t(alert_clock_h)(void *arg);
 

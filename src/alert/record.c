@@ -279,11 +279,12 @@ static int render_pairs(char **outp, const char *call_id, uint16_t status,
 	return err;
 }
 
-/* A JSON string of bytes that may not be UTF-8: invalid bytes become
- * '?', so a hostile message never breaks the trace. */
+/* A JSON string of bytes that may not be UTF-8 or may hold NULs (which
+ * most JSON readers refuse): such bytes become '?', so a hostile message
+ * never breaks the trace. */
 static json_t *json_bytes(const char *s, size_t n)
 {
-	json_t *j = json_stringn(s, n);
+	json_t *j = memchr(s, 0, n) ? NULL : json_stringn(s, n);
 	char *tmp;
 
 	if (j)
