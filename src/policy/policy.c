@@ -173,7 +173,7 @@ static enum policy_verdict phase_trial(struct policy_ctx *ctx)
 /* 7. Deny list: exact numbers and prefixes. */
 static enum policy_verdict phase_deny(struct policy_ctx *ctx)
 {
-	if (!ctx->trunk->deny)
+	if (!ctx->trunk || !ctx->trunk->deny)
 		return POLICY_DECLINED;
 	if (set_has(ctx->trunk->deny, ctx->dest))
 		return policy_reject(ctx, POLICY_PHASE_DENY,
@@ -181,8 +181,6 @@ static enum policy_verdict phase_deny(struct policy_ctx *ctx)
 	return POLICY_OK;
 }
 
-	if (!ctx->trunk)
-		return POLICY_DECLINED;
 /* 8. Dialing permissions: the destination country must be enabled, and
  * its high-risk special ranges separately. Numbers of no country
  * (non-geographic codes) are refused when permissions are set. */
