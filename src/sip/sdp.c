@@ -77,6 +77,8 @@ bool sdp_field_next(struct pl *rest, struct pl *f)
 {
 	size_t i = 0;
 
+	if (!rest->l)
+		return false;
 	while (i < rest->l && (rest->p[i] == ' ' || rest->p[i] == '\t'))
 		i++;
 	if (i == rest->l) {
@@ -678,6 +680,11 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		if (line.l < 2 || line.p[1] != '=' || line.p[0] < 'a' ||
 		    line.p[0] > 'z') {
 			d.reason = "Malformed SDP line";
+			err = EBADMSG;
+			goto out;
+		}
+		if (memchr(line.p, '\r', line.l)) {
+			d.reason = "CR inside an SDP line";
 			err = EBADMSG;
 			goto out;
 		}

@@ -409,6 +409,12 @@ static void test_errors(void **state)
 		{HDR "a=inactive\r\na=sendrecv\r\n",
 		 "Conflicting direction attributes"},
 		{"v=0\r\nv\0=0\r\n", "Malformed SDP line"}, /* NUL cut */
+		{HDR AUD "a=x:a\rb\r\n", "CR inside an SDP line"},
+		{HDR AUD "a=rtpmap\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=fmtp\r\n", "Malformed a=fmtp"},
+		{HDR AUD "a=rtcp\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=crypto\r\n", "Malformed a=crypto"},
+		{HDR AUD "a=x\r\r\n", "CR inside an SDP line"},
 	};
 
 	(void)state;
