@@ -70,12 +70,17 @@ enum sip_hdr_id {
 	SIP_HDR_COUNT_
 };
 
-/* Id of a header name (long or compact form, any case); SIP_HDR_OTHER if
- * unknown. */
+/* Id of a header name (long or compact form, any case, whole token:
+ * "Contact" and "m" match, "Contacts" and "C%6Fntact" do not);
+ * SIP_HDR_OTHER if unknown. No allocation, no strlen: a switch on the
+ * length and the first letter, then one compare. */
 enum sip_hdr_id sip_hdr_id(const struct pl *name);
 
 /* Canonical long name ("Call-ID"); NULL for SIP_HDR_OTHER. */
 const char *sip_hdr_name(enum sip_hdr_id id);
+
+/* Compact form letter ('v' for Via), 0 when there is none. */
+char sip_hdr_compact(enum sip_hdr_id id);
 
 /* True when the header's grammar is a comma-separated list whose elements
  * may be split (Via, Route, Record-Route, Contact, Allow, Supported, ...). */

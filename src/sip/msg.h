@@ -26,6 +26,8 @@ enum {
 				       comma lists of Via/Route/...) */
 	SIP_MSG_MAX_HDR_LEN = 8192, /* one header field line, unfolded */
 	SIP_MSG_MAX_URI_LEN = 4096,
+	SIP_MSG_INLINE_HDRS = 32,   /* header slots inside struct sip_msg;
+				       more cost one extra allocation */
 };
 
 enum sip_method {
@@ -78,7 +80,8 @@ struct sip_msg {
 	struct pl reason;
 	struct pl version; /* "SIP/2.0" */
 
-	struct sip_hdr *hdrs; /* owned array of nhdrs, in message order */
+	struct sip_hdr *hdrs; /* nhdrs entries in message order: points to
+				 inline_hdrs, or to an owned overflow array */
 	uint32_t nhdrs;
 
 	/* quick access, set at decode (NULL when absent) */
@@ -91,6 +94,8 @@ struct sip_msg {
 	const struct sip_hdr *h_clen;
 	const struct sip_hdr *h_ctype;
 	const struct sip_hdr *h_contact; /* first Contact */
+	const struct sip_hdr *h_route;	 /* first Route */
+	const struct sip_hdr *h_rr;	 /* first Record-Route */
 
 	struct pl callid; /* value of Call-ID */
 	struct sip_cseq cseq;
@@ -101,10 +106,13 @@ struct sip_msg {
 
 	/* lazily parsed, cached; use the accessors below */
 	struct {
-		bool via, from, to, contact;
+		uint8_t via, from, to, contact; /* 0 not parsed yet, 1 ok,
+						   2 malformed */
 		struct sip_via via_v;
 		struct sip_addr from_v, to_v, contact_v;
 	} cache;
+
+	struct sip_hdr inline_hdrs[SIP_MSG_INLINE_HDRS]; /* keep last */
 };
 
 /* Parse one complete message from pl (e.g. a UDP datagram or a framed TCP
@@ -123,11 +131,21 @@ struct sip_msg {
 int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
 		   struct buf *mb, bool stream, const char **reasonp);
 
+/* Full well-formedness check (what sipcheck calls "valid"): parses every
+ * header sip_msg_decode() leaves lazy and whose grammar trunkd knows (all
+ * Via values, From, To, Contact, Route, Record-Route, Date, Expires,
+ * Content-Type, option-tag lists, ...). Unknown headers are kept as they
+ * are. Returns 0 or EBADMSG with a static reason (e.g. "Malformed To
+ * header") in *reasonp. Not needed on the fast path: the accessors below
+ * report EBADMSG for the header they parse. */
+int sip_msg_validate(struct sip_msg *msg, const char **reasonp);
+
 /* Stream framing: given bytes received on a connection, find the end of
  * the first complete message. Returns 0 and sets *lenp to its length; or
  * ENODATA (need more bytes); or EBADMSG with *reasonp (bad or missing
  * Content-Length, headers over the limit). Leading CRLFs (keep-alives) are
- * reported as *skipp bytes to discard before the message. */
+ * reported as *skipp bytes to discard before the message; *skipp is set
+ * on ENODATA too, so a lone keep-alive can be dropped. */
 int sip_msg_frame(const struct pl *data, size_t *skipp, size_t *lenp,
 		  const char **reasonp);
 

@@ -1,0 +1,105 @@
+/* name-addr / addr-spec with header parameters; see addr.h. */
+#include "sip/addr.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sip/sip_int.h"
+
+static bool find_tag(const char *p, const char *e, struct pl *tag)
+{
+	struct sip_param prm;
+
+	while (sip_param_next(&p, e, &prm, 0) == 1) {
+		if (SC_CASEEQ(prm.name.p, prm.name.l, "tag") &&
+		    prm.has_val) {
+			*tag = prm.val;
+			return true;
+		}
+	}
+	return false;
+}
+
+int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
+{
+	struct sip_addr a;
+	const char *p, *e, *q, *us, *ue, *r;
+	struct pl upl;
+	int err;
+
+	if (!addr || !pl || !pl->p)
+		return EBADMSG;
+	p = sc_ws(pl->p, pl->p + pl->l);
+	e = pl->p + pl->l;
+	while (e > p && sc_is(e[-1], SC_WS))
+		e--;
+	if (p == e)
+		return EBADMSG;
+	memset(&a, 0, sizeof(a));
+	pl_set(&a.raw, p, (size_t)(e - p));
+	if (e - p == 1 && *p == '*') {
+		a.star = true;
+		pl_set(&a.params, e, 0);
+		pl_set(&a.tag, e, 0);
+		*addr = a;
+		return 0;
+	}
+
+	if (*p == '"') {
+		q = sip_scan_quoted(p, e);
+		if (!q)
+			return EBADMSG;
+		pl_set(&a.dname, p, (size_t)(q - p));
+		q = sc_ws(q, e);
+		if (q >= e || *q != '<')
+			return EBADMSG;
+	} else {
+		const char *last = p, *t;
+
+		q = p;
+		for (;;) {
+			t = sc_span(q, e, SC_TOKEN);
+			if (t == q)
+				break;
+			last = t;
+			q = sc_ws(t, e);
+		}
+		if (q < e && *q == '<')
+			pl_set(&a.dname, p, (size_t)(last - p));
+		else
+			q = NULL;
+	}
+
+	if (q) {
+		/* name-addr: LAQUOT addr-spec RAQUOT, no LWS inside */
+		us = q + 1;
+		ue = memchr(us, '>', (size_t)(e - us));
+		if (!ue)
+			return EBADMSG;
+		r = ue + 1;
+	} else {
+		/* addr-spec: the URI ends at ';' (header params) or LWS; a
+		 * URI with '?' or ',' must be in <> (RFC 3261 §20) */
+		us = p;
+		ue = us;
+		while (ue < e && *ue != ';' && *ue != ',' &&
+		       !sc_is(*ue, SC_WS)) {
+			if (*ue == '?')
+				return EBADMSG;
+			ue++;
+		}
+		r = ue;
+	}
+	pl_set(&upl, us, (size_t)(ue - us));
+	err = sip_uri_decode(&a.uri, &upl);
+	if (err)
+		return err;
+	q = sip_scan_params(r, e);
+	if (!q || sc_ws(q, e) != e)
+		return EBADMSG;
+	pl_set(&a.params, r, (size_t)(q - r));
+	if (!find_tag(r, q, &a.tag))
+		pl_set(&a.tag, q, 0);
+	*addr = a;
+	return 0;
+}

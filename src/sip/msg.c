@@ -1,0 +1,541 @@
+/* SIP message decoding: start line, header split, the scalar headers every
+ * layer needs, framing of the body; see msg.h. */
+#include "sip/msg.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "sip/sip_int.h"
+
+static void msg_destroy(void *data)
+{
+	struct sip_msg *msg = data;
+
+	if (msg->hdrs != msg->inline_hdrs)
+		mem_deref(msg->hdrs);
+	mem_deref(msg->mb);
+}
+
+static inline int fail(const char **reasonp, const char *reason, int err)
+{
+	if (reasonp)
+		*reasonp = reason;
+	return err;
+}
+
+/* Append one header value; grows the array past the inline slots. */
+static int hdr_add(struct sip_msg *msg, uint32_t *capp, enum sip_hdr_id id,
+		   const char *ns, size_t nl, const char *vs, size_t vl,
+		   const char *ls, size_t ll)
+{
+	struct sip_hdr *h;
+
+	if (msg->nhdrs == *capp) {
+		uint32_t ncap = *capp * 2;
+		struct sip_hdr *n;
+
+		if (*capp >= SIP_MSG_MAX_HDRS)
+			return EMSGSIZE;
+		if (ncap > SIP_MSG_MAX_HDRS)
+			ncap = SIP_MSG_MAX_HDRS;
+		if (msg->hdrs == msg->inline_hdrs) {
+			n = mem_alloc(ncap * sizeof(*n), NULL);
+			if (n)
+				memcpy(n, msg->hdrs,
+				       msg->nhdrs * sizeof(*n));
+		} else {
+			n = mem_realloc(msg->hdrs, ncap * sizeof(*n));
+		}
+		if (!n)
+			return ENOMEM;
+		msg->hdrs = n;
+		*capp = ncap;
+	}
+	h = &msg->hdrs[msg->nhdrs++];
+	h->id = id;
+	h->name.p = ns;
+	h->name.l = nl;
+	h->val.p = vs;
+	h->val.l = vl;
+	h->line.p = ls;
+	h->line.l = ll;
+	return 0;
+}
+
+static inline const char *trim_end(const char *s, const char *e)
+{
+	while (e > s && sc_is(e[-1], SC_WS))
+		e--;
+	return e;
+}
+
+/* Split a list value at top-level commas (outside quotes and <>). */
+static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
+			enum sip_hdr_id id, const char *ns, size_t nl,
+			const char *vs, const char *ve, const char *ls,
+			size_t ll, const char **reasonp)
+{
+	const char *s = vs, *q;
+	bool inq = false, ang = false;
+	int err;
+
+	if (!memchr(vs, ',', (size_t)(ve - vs)))
+		goto last;
+	for (q = vs; q < ve; q++) {
+		char c = *q;
+
+		if (inq) {
+			if (c == '\\')
+				q++;
+			else if (c == '"')
+				inq = false;
+			continue;
+		}
+		if (c == '"') {
+			inq = true;
+		} else if (c == '<') {
+			ang = true;
+		} else if (c == '>') {
+			ang = false;
+		} else if (c == ',' && !ang) {
+			const char *e = trim_end(s, q);
+
+			if (e == s)
+				return fail(reasonp,
+					    "Empty element in a header list",
+					    EBADMSG);
+			err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s),
+				      ls, ll);
+			if (err)
+				goto out;
+			s = sc_ws(q + 1, ve);
+		}
+	}
+	if (s == ve)
+		return fail(reasonp, "Empty element in a header list",
+			    EBADMSG);
+last:
+	err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(ve - s), ls, ll);
+out:
+	if (err == EMSGSIZE)
+		return fail(reasonp, "Too many headers", err);
+	if (err)
+		return fail(reasonp, "Out of memory", err);
+	return 0;
+}
+
+/* "SIP/2.0", case-insensitive. */
+static int check_version(const char *p, const char *e, const char **reasonp)
+{
+	const char *q;
+
+	if (SC_CASEEQ(p, (size_t)(e - p), "sip/2.0"))
+		return 0;
+	if (e - p > 4 && SC_CASEEQ(p, 4, "sip/")) {
+		q = sc_span(p + 4, e, SC_DIGIT);
+		if (q > p + 4 && q < e && *q == '.' &&
+		    sc_span(q + 1, e, SC_DIGIT) == e && q + 1 < e)
+			return fail(reasonp, "Unsupported SIP version",
+				    EBADMSG);
+	}
+	if (memchr(p, ' ', (size_t)(e - p)))
+		return fail(reasonp, "Extra whitespace in the start line",
+			    EBADMSG);
+	return fail(reasonp, "Malformed SIP-Version", EBADMSG);
+}
+
+static int decode_request_line(struct sip_msg *msg, const char *p,
+			       const char *le, const char **reasonp)
+{
+	const char *m, *u, *ue;
+	int err;
+
+	m = sc_span(p, le, SC_TOKEN);
+	if (m == p || m >= le || *m != ' ')
+		return fail(reasonp, "Malformed Request-Line", EBADMSG);
+	pl_set(&msg->method_name, p, (size_t)(m - p));
+	msg->method = sip_method_from_pl(&msg->method_name);
+	u = m + 1;
+	ue = memchr(u, ' ', (size_t)(le - u));
+	if (ue == u)
+		return fail(reasonp, "Extra whitespace in the start line",
+			    EBADMSG);
+	if (!ue)
+		return fail(reasonp, "Request-Line lacks the SIP-Version",
+			    EBADMSG);
+	pl_set(&msg->ruri_raw, u, (size_t)(ue - u));
+	pl_set(&msg->version, ue + 1, (size_t)(le - ue - 1));
+	err = check_version(ue + 1, le, reasonp);
+	if (err)
+		return err;
+	err = sip_uri_decode(&msg->ruri, &msg->ruri_raw);
+	if (err == EMSGSIZE)
+		return fail(reasonp, "Request-URI too long", EBADMSG);
+	if (err)
+		return fail(reasonp, "Malformed Request-URI", EBADMSG);
+	if ((msg->ruri.scheme == SIP_URI_SIP ||
+	     msg->ruri.scheme == SIP_URI_SIPS) &&
+	    msg->ruri.headers.l)
+		return fail(reasonp, "Headers not allowed in Request-URI",
+			    EBADMSG);
+	msg->req = true;
+	return 0;
+}
+
+static int decode_status_line(struct sip_msg *msg, const char *p,
+			      const char *le, const char **reasonp)
+{
+	const char *v = memchr(p, ' ', (size_t)(le - p));
+	const char *c, *r;
+	int err;
+
+	if (!v)
+		return fail(reasonp, "Malformed Status-Line", EBADMSG);
+	err = check_version(p, v, reasonp);
+	if (err)
+		return err;
+	pl_set(&msg->version, p, (size_t)(v - p));
+	c = v + 1;
+	if (le - c < 4 || !sc_is(c[0], SC_DIGIT) || !sc_is(c[1], SC_DIGIT) ||
+	    !sc_is(c[2], SC_DIGIT) || c[3] != ' ')
+		return fail(reasonp, "Malformed Status-Code", EBADMSG);
+	msg->scode = (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 +
+				(c[2] - '0'));
+	if (msg->scode < 100 || msg->scode > 699)
+		return fail(reasonp, "Status-Code out of range", EBADMSG);
+	for (r = c + 4; r < le; r++) {
+		unsigned char b = (unsigned char)*r;
+
+		if ((b < 0x20 && b != '\t') || b == 0x7f)
+			return fail(reasonp, "Malformed Reason-Phrase",
+				    EBADMSG);
+	}
+	pl_set(&msg->reason, c + 4, (size_t)(le - c - 4));
+	msg->req = false;
+	return 0;
+}
+
+/* Call-ID = word [ "@" word ] */
+static bool callid_ok(const struct pl *v)
+{
+	const char *p = v->p, *e = p + v->l, *q;
+
+	q = sc_span(p, e, SC_WORD);
+	if (q == p)
+		return false;
+	if (q < e && *q == '@') {
+		p = q + 1;
+		q = sc_span(p, e, SC_WORD);
+		if (q == p)
+			return false;
+	}
+	return q == e;
+}
+
+/* 1*DIGIT into a u32 no larger than max. */
+static bool digits_u32(const char *p, const char *e, uint32_t max,
+		       uint32_t *vp)
+{
+	uint64_t v = 0;
+
+	if (p == e)
+		return false;
+	for (; p < e; p++) {
+		if (!sc_is(*p, SC_DIGIT))
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return false;
+	}
+	*vp = (uint32_t)v;
+	return true;
+}
+
+static int decode_cseq(struct sip_msg *msg, const char **reasonp)
+{
+	const struct pl *v = &msg->h_cseq->val;
+	const char *p = v->p, *e = p + v->l, *d, *m;
+	uint32_t num;
+
+	d = sc_span(p, e, SC_DIGIT);
+	m = sc_ws(d, e);
+	if (d == p || m == d)
+		return fail(reasonp, "Malformed CSeq header", EBADMSG);
+	/* RFC 3261 §8.1.1.5: the number MUST be less than 2**31 */
+	if (!digits_u32(p, d, 0x7fffffff, &num))
+		return fail(reasonp, "CSeq number out of range", EBADMSG);
+	if (sc_span(m, e, SC_TOKEN) != e || m == e)
+		return fail(reasonp, "Malformed CSeq header", EBADMSG);
+	msg->cseq.num = num;
+	pl_set(&msg->cseq.method_name, m, (size_t)(e - m));
+	msg->cseq.method = sip_method_from_pl(&msg->cseq.method_name);
+	if (msg->req && !pl_eq(&msg->cseq.method_name, &msg->method_name))
+		return fail(reasonp, "CSeq method does not match the request",
+			    EBADMSG);
+	return 0;
+}
+
+/* One pass over the split headers: quick-access pointers, duplicates of
+ * the single-valued headers, mandatory headers, scalar values. */
+static int index_hdrs(struct sip_msg *msg, const char **reasonp)
+{
+	for (uint32_t i = 0; i < msg->nhdrs; i++) {
+		const struct sip_hdr *h = &msg->hdrs[i];
+
+		switch (h->id) {
+		case SIP_HDR_VIA:
+			if (!msg->h_via)
+				msg->h_via = h;
+			break;
+		case SIP_HDR_FROM:
+			if (msg->h_from)
+				return fail(reasonp, "Duplicate From header",
+					    EBADMSG);
+			msg->h_from = h;
+			break;
+		case SIP_HDR_TO:
+			if (msg->h_to)
+				return fail(reasonp, "Duplicate To header",
+					    EBADMSG);
+			msg->h_to = h;
+			break;
+		case SIP_HDR_CALL_ID:
+			if (msg->h_callid)
+				return fail(reasonp,
+					    "Duplicate Call-ID header",
+					    EBADMSG);
+			msg->h_callid = h;
+			break;
+		case SIP_HDR_CSEQ:
+			if (msg->h_cseq)
+				return fail(reasonp, "Duplicate CSeq header",
+					    EBADMSG);
+			msg->h_cseq = h;
+			break;
+		case SIP_HDR_MAX_FORWARDS:
+			if (msg->h_maxfwd)
+				return fail(reasonp,
+					    "Duplicate Max-Forwards header",
+					    EBADMSG);
+			msg->h_maxfwd = h;
+			break;
+		case SIP_HDR_CONTENT_LENGTH:
+			if (msg->h_clen)
+				return fail(reasonp,
+					    "Duplicate Content-Length header",
+					    EBADMSG);
+			msg->h_clen = h;
+			break;
+		case SIP_HDR_CONTENT_TYPE:
+			if (msg->h_ctype)
+				return fail(reasonp,
+					    "Duplicate Content-Type header",
+					    EBADMSG);
+			msg->h_ctype = h;
+			break;
+		case SIP_HDR_CONTACT:
+			if (!msg->h_contact)
+				msg->h_contact = h;
+			break;
+		case SIP_HDR_ROUTE:
+			if (!msg->h_route)
+				msg->h_route = h;
+			break;
+		case SIP_HDR_RECORD_ROUTE:
+			if (!msg->h_rr)
+				msg->h_rr = h;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!msg->h_callid)
+		return fail(reasonp, "Missing Call-ID header", EBADMSG);
+	if (!msg->h_from)
+		return fail(reasonp, "Missing From header", EBADMSG);
+	if (!msg->h_to)
+		return fail(reasonp, "Missing To header", EBADMSG);
+	if (!msg->h_cseq)
+		return fail(reasonp, "Missing CSeq header", EBADMSG);
+	if (!msg->h_via)
+		return fail(reasonp, "Missing Via header", EBADMSG);
+	if (!callid_ok(&msg->h_callid->val))
+		return fail(reasonp, "Malformed Call-ID header", EBADMSG);
+	msg->callid = msg->h_callid->val;
+	msg->maxfwd = -1;
+	if (msg->h_maxfwd) {
+		const struct pl *v = &msg->h_maxfwd->val;
+		uint32_t mf;
+
+		if (!digits_u32(v->p, v->p + v->l, 255, &mf))
+			return fail(reasonp, "Malformed Max-Forwards header",
+				    EBADMSG);
+		msg->maxfwd = (int32_t)mf;
+	}
+	if (msg->h_clen) {
+		const struct pl *v = &msg->h_clen->val;
+
+		if (!digits_u32(v->p, v->p + v->l, SIP_MSG_MAX_SIZE,
+				&msg->clen))
+			return fail(reasonp,
+				    "Malformed Content-Length header",
+				    EBADMSG);
+		msg->has_clen = true;
+	}
+	return decode_cseq(msg, reasonp);
+}
+
+/* Split the header section starting at p; *bodyp is set to the first
+ * byte after the empty line (or e on a datagram without one). */
+static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
+		      bool stream, const char **bodyp, const char **reasonp)
+{
+	uint32_t cap = SIP_MSG_INLINE_HDRS;
+	int err;
+
+	for (;;) {
+		const char *ls, *le, *q, *n, *c, *vs, *ve;
+		enum sip_hdr_id id;
+		struct pl name;
+
+		if (p >= e) {
+			/* a datagram ending right after a header line: the
+			 * empty line is tolerated as missing (see msg.h) */
+			if (stream)
+				return fail(reasonp,
+					    "Missing empty line after headers",
+					    EBADMSG);
+			break;
+		}
+		if (*p == '\n') {
+			p++;
+			break;
+		}
+		if (*p == '\r') {
+			if (p + 1 < e && p[1] == '\n') {
+				p += 2;
+				break;
+			}
+			return fail(reasonp, "Malformed header line", EBADMSG);
+		}
+		if (*p == ' ' || *p == '\t')
+			return fail(reasonp, "Continuation line without header",
+				    EBADMSG);
+		ls = p;
+		q = memchr(p, '\n', (size_t)(e - p));
+		while (q && q + 1 < e && (q[1] == ' ' || q[1] == '\t'))
+			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
+		if (!q)
+			return fail(reasonp, "Header line not terminated",
+				    EBADMSG);
+		p = q + 1;
+		le = q > ls && q[-1] == '\r' ? q - 1 : q;
+		if (le - ls > SIP_MSG_MAX_HDR_LEN)
+			return fail(reasonp, "Header line too long", EMSGSIZE);
+		n = sc_span(ls, le, SC_TOKEN);
+		if (n == ls)
+			return fail(reasonp, "Malformed header name", EBADMSG);
+		c = n;
+		while (c < le && (*c == ' ' || *c == '\t'))
+			c++;
+		if (c >= le || *c != ':')
+			return fail(reasonp, "Header line without colon",
+				    EBADMSG);
+		vs = sc_ws(c + 1, le);
+		ve = trim_end(vs, le);
+		name.p = ls;
+		name.l = (size_t)(n - ls);
+		id = sip_hdr_id(&name);
+		if (id != SIP_HDR_OTHER && sip_hdr_is_list(id) && ve > vs) {
+			err = hdr_add_list(msg, &cap, id, ls, name.l, vs, ve,
+					   ls, (size_t)(le - ls), reasonp);
+			if (err)
+				return err;
+			continue;
+		}
+		err = hdr_add(msg, &cap, id, ls, name.l, vs, (size_t)(ve - vs),
+			      ls, (size_t)(le - ls));
+		if (err == EMSGSIZE)
+			return fail(reasonp, "Too many headers", err);
+		if (err)
+			return fail(reasonp, "Out of memory", err);
+	}
+	*bodyp = p;
+	return 0;
+}
+
+int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
+		   struct buf *mb, bool stream, const char **reasonp)
+{
+	struct sip_msg *msg = NULL;
+	const char *p, *e, *le, *body;
+	size_t avail;
+	int err;
+
+	if (!msgp || !pl || (!pl->p && pl->l))
+		return fail(reasonp, "Invalid argument", EINVAL);
+	if (pl->l > SIP_MSG_MAX_SIZE)
+		return fail(reasonp, "Message too large", EMSGSIZE);
+	p = pl->p;
+	e = p + pl->l;
+	while (p < e && (*p == '\r' || *p == '\n'))
+		p++; /* RFC 3261 §7.5: CRLFs before the start line */
+	if (p == e)
+		return fail(reasonp, "Empty message", EBADMSG);
+
+	msg = mem_alloc(sizeof(*msg), msg_destroy);
+	if (!msg)
+		return fail(reasonp, "Out of memory", ENOMEM);
+	memset(msg, 0, offsetof(struct sip_msg, inline_hdrs));
+	msg->hdrs = msg->inline_hdrs;
+
+	le = memchr(p, '\n', (size_t)(e - p));
+	if (!le) {
+		err = fail(reasonp, "Start line not terminated", EBADMSG);
+		goto out;
+	}
+	body = le + 1;
+	if (le > p && le[-1] == '\r')
+		le--;
+	if (le - p > 4 && SC_CASEEQ(p, 4, "sip/"))
+		err = decode_status_line(msg, p, le, reasonp);
+	else
+		err = decode_request_line(msg, p, le, reasonp);
+	if (err)
+		goto out;
+
+	err = split_hdrs(msg, body, e, stream, &body, reasonp);
+	if (err)
+		goto out;
+	err = index_hdrs(msg, reasonp);
+	if (err)
+		goto out;
+
+	avail = (size_t)(e - body);
+	if (msg->has_clen) {
+		/* RFC 3261 §18.3: a datagram shorter than Content-Length is
+		 * an error; bytes after the body are discarded */
+		if (msg->clen > avail) {
+			err = fail(reasonp, "Content-Length larger than body",
+				   EBADMSG);
+			goto out;
+		}
+		pl_set(&msg->body, body, msg->clen);
+	} else if (stream) {
+		err = fail(reasonp, "Missing Content-Length header", EBADMSG);
+		goto out;
+	} else {
+		pl_set(&msg->body, body, avail);
+		msg->clen = (uint32_t)avail;
+	}
+	pl_set(&msg->raw, p, (size_t)(msg->body.p + msg->body.l - p));
+	msg->mb = mem_ref(mb);
+
+out:
+	if (err)
+		mem_deref(msg);
+	else
+		*msgp = msg;
+	return err;
+}

@@ -1,0 +1,109 @@
+/* Private to src/sip: byte classes and small scanning helpers shared by
+ * the URI, address, Via and message parsers. Never include this from
+ * another folder. */
+#ifndef TRUNKD_SIP_SIP_INT_H
+#define TRUNKD_SIP_SIP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/pl.h"
+
+/* Bits of sip_chars[] (see gen_chars.py for the exact sets). */
+enum {
+	SC_TOKEN = 1 << 0,  /* token */
+	SC_WORD = 1 << 1,   /* word (Call-ID) */
+	SC_WS = 1 << 2,	    /* SP HTAB CR LF: LWS inside an unfolded value */
+	SC_USER = 1 << 3,   /* URI user incl. '%' */
+	SC_PASS = 1 << 4,   /* URI password incl. '%' */
+	SC_HOST = 1 << 5,   /* hostname / IPv4 chars */
+	SC_PARAM = 1 << 6,  /* URI paramchar incl. '%' */
+	SC_HNV = 1 << 7,    /* URI hname / hvalue chars incl. '%' */
+	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
+	SC_DIGIT = 1 << 9,
+	SC_HEX = 1 << 10,
+	SC_URIC = 1 << 11,  /* absoluteURI body chars */
+	SC_IPV6 = 1 << 12,  /* hex, ':' and '.' */
+	SC_TEL = 1 << 13,   /* telephone-subscriber chars (lenient) */
+};
+
+extern const uint16_t sip_chars[256];
+
+static inline bool sc_is(char c, uint16_t cls)
+{
+	return (sip_chars[(unsigned char)c] & cls) != 0;
+}
+
+/* Number of leading bytes of [p, e) in class cls. */
+static inline const char *sc_span(const char *p, const char *e,
+				  uint16_t cls)
+{
+	while (p < e && sc_is(*p, cls))
+		p++;
+	return p;
+}
+
+/* Skip LWS (SP, HTAB and the CRLF of folded lines). */
+static inline const char *sc_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+static inline char sc_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* Case-insensitive compare of [p, p+n) with a lowercase literal. */
+static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
+			     size_t litlen)
+{
+	if (n != litlen)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (sc_lower(p[i]) != lit[i])
+			return false;
+	return true;
+}
+
+#define SC_CASEEQ(p, n, lit) sc_caseeq((p), (n), (lit), sizeof(lit) - 1)
+
+/* Scan a quoted-string starting at p (which must be '"'). Returns the
+ * position after the closing quote, or NULL when unterminated or holding
+ * a forbidden byte. */
+const char *sip_scan_quoted(const char *p, const char *e);
+
+/* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
+bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
+
+/* One header parameter (";name=value"); val is empty without '='. */
+struct sip_param {
+	struct pl name;
+	struct pl val; /* as written, quotes kept */
+	bool has_val;
+};
+
+/* Read the next SEMI generic-param at *pp (LWS allowed around ';' and
+ * '='). gen-value = token / host ("[" IPv6 "]") / quoted-string; bytes of
+ * vcls are accepted in unquoted values besides token chars. Returns 1 and
+ * advances *pp past the parameter; 0 when *pp (after LWS) holds no ';'
+ * (*pp unchanged); -1 when malformed (e.g. empty ";;"). */
+int sip_param_next(const char **pp, const char *e, struct sip_param *prm,
+		   uint16_t vcls);
+
+/* Scan *( SEMI generic-param ) from p. Returns the end of the last
+ * parameter (LWS after it not consumed); NULL when one is malformed. */
+const char *sip_scan_params(const char *p, const char *e);
+
+/* Scan a host: "[" IPv6 "]" or hostname / IPv4. Returns the end or NULL. */
+const char *sip_scan_host(const char *p, const char *e, bool *ipv6p);
+
+/* Scan ":" port with LWS allowed around the colon when lws is true.
+ * Returns the end; *portp = 0 when there is no port. NULL if malformed. */
+const char *sip_scan_port(const char *p, const char *e, bool lws,
+			  uint16_t *portp);
+
+#endif
