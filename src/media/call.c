@@ -245,6 +245,20 @@ int relay_media_local(const struct relay_call *call, enum relay_leg_id leg,
 	return err;
 }
 
+int relay_call_addr(const struct relay_call *call, enum relay_leg_id leg,
+		    struct sockaddr_storage *sa)
+{
+	const struct sockaddr_storage *pub, *bind;
+
+	if (!call || !sa || (leg != RELAY_LEG_A && leg != RELAY_LEG_B))
+		return EINVAL;
+	/* conf is immutable: no lock needed */
+	bind = bind_addr(call->r, call->legs[leg].af, &pub);
+	*sa = pub->ss_family != AF_UNSPEC ? *pub : *bind;
+	sa_set_port(sa, 0);
+	return 0;
+}
+
 void relay_call_answered(struct relay_call *call)
 {
 	if (!call)

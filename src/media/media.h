@@ -183,6 +183,11 @@ int relay_media_set(struct relay_call *call, enum relay_leg_id leg,
 int relay_media_local(const struct relay_call *call, enum relay_leg_id leg,
 		      uint32_t idx, struct sockaddr_storage *sa);
 
+/* The address (port 0) the relay advertises to leg's peer by default:
+ * the public or bind address of the leg's family. Returns 0 or EINVAL. */
+int relay_call_addr(const struct relay_call *call, enum relay_leg_id leg,
+		    struct sockaddr_storage *sa);
+
 /* The call was answered: start the RTP-timeout and one-way clocks. */
 void relay_call_answered(struct relay_call *call);
 
@@ -191,5 +196,24 @@ int relay_media_stats(const struct relay_call *call, enum relay_leg_id leg,
 		      uint32_t idx, struct relay_media_stats *st);
 
 const char *relay_event_name(enum relay_event_type t);
+
+struct sdp_session;
+struct buf;
+
+/* Offer/answer through the relay (relay_sdp.c). sess is the SDP leg from
+ * sent (an offer or an answer), parsed with sdp_session_decode(). For
+ * each media section: its connection address and port (a=rtcp, else port
+ * + 1) become leg from's advertised peer (relay_media_set(); direction
+ * other than sendrecv, or c=0.0.0.0 hold, turns the one-way and timeout
+ * checks off for it), sockets are opened on both legs, and the
+ * description for the other leg is appended at b->pos: the relay's
+ * address of the other leg on every c= and o= line, its port on every
+ * m= line and a=rtcp; rejected sections (port 0) stay rejected.
+ * Returns 0; EINVAL (bad arguments, too many media sections); ENOSPC (no
+ * free ports: the B2BUA answers 503 or 488); ENOMEM; a socket errno.
+ * Sections before a failing one stay open until relay_call_delete(); b
+ * may hold a partial description past its old pos on error. */
+int relay_sdp_rewrite(struct relay_call *call, enum relay_leg_id from,
+		      const struct sdp_session *sess, struct buf *b);
 
 #endif
