@@ -84,6 +84,9 @@ struct relay_conf {
 	uint32_t rtp_timeout_ms; /* 0: 30000 */
 	uint32_t oneway_ms;	 /* 0: 10000 */
 	uint32_t check_ms;	 /* period of the checks; 0: derived */
+	/* A latched source silent this long is replaced by the next new
+	 * source (NAT rebinding); 0: 2000. */
+	uint32_t relatch_ms;
 	uint32_t event_queue;	 /* queued events; 0: 1024 */
 };
 

@@ -43,6 +43,7 @@ struct relay_stream {
 	struct sockaddr_storage advertised; /* SDP; AF_UNSPEC unknown */
 	struct sockaddr_storage learned;    /* first source */
 	bool learned_set;
+	uint64_t learned_ms; /* last packet from learned */
 	bool mismatch_sent, ttl_sent;
 	struct relay_stream_stats st; /* counters; local/addresses filled
 				       * when copied out */

@@ -93,9 +93,19 @@ static void stream_input(struct relay *r, struct relay_stream *ps,
 	if (ttl >= 0 && (ps->st.ttl_min < 0 || ttl < ps->st.ttl_min))
 		ps->st.ttl_min = ttl;
 
-	if (!ps->learned_set) {
+	if (ps->learned_set) {
+		if (sa_eq(src, &ps->learned)) {
+			ps->learned_ms = now;
+		} else if (now - ps->learned_ms >= r->conf.relatch_ms) {
+			/* the latched source fell silent and another one
+			 * talks: a NAT rebinding; follow it */
+			ps->learned = *src;
+			ps->learned_ms = now;
+		}
+	} else {
 		ps->learned = *src;
 		ps->learned_set = true;
+		ps->learned_ms = now;
 		if (adv && !sa_eq(src, &ps->advertised) && !ps->rtcp &&
 		    !ps->mismatch_sent) {
 			ps->mismatch_sent = true;
@@ -324,6 +334,8 @@ static int conf_apply(struct relay_conf *c, const struct relay_conf *in)
 		m /= 4;
 		c->check_ms = m < 10 ? 10 : m > 1000 ? 1000 : m;
 	}
+	if (!c->relatch_ms)
+		c->relatch_ms = 2000;
 	if (!c->event_queue)
 		c->event_queue = 1024;
 	return 0;

@@ -372,6 +372,57 @@ static void test_media_latch_no_sdp(void **state)
 	close(fb);
 }
 
+/* The latched source falls silent and another takes over (a NAT
+ * rebinding): after relatch_ms the relay follows it, not before. */
+static void test_media_relatch(void **state)
+{
+	struct relay_conf c;
+	struct relay *r;
+	struct relay_call *call;
+	struct relay_call_opt opt = {.symmetric = {true, false}};
+	struct relay_media_param p;
+	struct sockaddr_storage a1, a2, b, la, lb, from;
+	struct evlog log;
+	int fa1, fa2, fb;
+
+	(void)state;
+	conf_init(&c, 100);
+	c.relatch_ms = 200;
+	relay_start(&r, &c, &log);
+	fa1 = ep_open("127.0.0.1", &a1);
+	fa2 = ep_open("127.0.0.1", &a2);
+	fb = ep_open("127.0.0.1", &b);
+	assert_int_equal(relay_call_alloc(&call, r, "relatch", &opt), 0);
+	param_set(&p, &a1, NULL);
+	assert_int_equal(relay_media_set(call, RELAY_LEG_A, 0, &p), 0);
+	param_set(&p, &b, NULL);
+	assert_int_equal(relay_media_set(call, RELAY_LEG_B, 0, &p), 0);
+	assert_int_equal(relay_media_local(call, RELAY_LEG_A, 0, &la), 0);
+	assert_int_equal(relay_media_local(call, RELAY_LEG_B, 0, &lb), 0);
+
+	ep_send(fa1, &la, 1);
+	assert_int_equal(ep_recv(fb, 1000, &from), 1);
+	/* a second source at once: forwarded, but not followed */
+	ep_send(fa2, &la, 2);
+	assert_int_equal(ep_recv(fb, 1000, &from), 2);
+	ep_send(fb, &lb, 3);
+	assert_int_equal(ep_recv(fa1, 1000, &from), 3);
+	assert_int_equal(ep_recv(fa2, 50, &from), -1);
+	/* a1 silent for longer than relatch_ms: a2 takes over */
+	sleep_ms(300);
+	ep_send(fa2, &la, 4);
+	assert_int_equal(ep_recv(fb, 1000, &from), 4);
+	ep_send(fb, &lb, 5);
+	assert_int_equal(ep_recv(fa2, 1000, &from), 5);
+	assert_int_equal(ep_recv(fa1, 50, &from), -1);
+
+	relay_call_delete(call);
+	mem_deref(r);
+	close(fa1);
+	close(fa2);
+	close(fb);
+}
+
 /* RTP from A only, for longer than the one-way window: 39030 naming the
  * silent side B; no RTP timeout since A's RTP flows. */
 static void test_media_oneway(void **state)
@@ -766,6 +817,7 @@ int main(void)
 		LEAKCHECK_TEST(test_media_latch_symmetric),
 		LEAKCHECK_TEST(test_media_latch_off),
 		LEAKCHECK_TEST(test_media_latch_no_sdp),
+		LEAKCHECK_TEST(test_media_relatch),
 		LEAKCHECK_TEST(test_media_oneway),
 		LEAKCHECK_TEST(test_media_timeout),
 		LEAKCHECK_TEST(test_media_low_ttl),
