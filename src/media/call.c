@@ -77,10 +77,8 @@ struct relay_call *relay_call_delete(struct relay_call *call)
 
 /* The bind address for family af (AF_UNSPEC or one not configured: the
  * first configured), and the matching address to advertise. */
-static const struct sockaddr_storage *bind_addr(const struct relay *r,
-						int af,
-						const struct sockaddr_storage
-							**pubp)
+static const struct sockaddr_storage *
+bind_addr(const struct relay *r, int af, const struct sockaddr_storage **pubp)
 {
 	const struct relay_conf *c = &r->conf;
 	bool v6 = (af == AF_INET6 && c->addr6.ss_family == AF_INET6) ||
@@ -138,8 +136,8 @@ static int media_open_both(struct relay_call *call, enum relay_leg_id leg,
 	int err;
 
 	if (!own->media[idx]) {
-		err = media_open(call, leg, idx,
-				 af != AF_UNSPEC ? af : own->af);
+		err =
+		    media_open(call, leg, idx, af != AF_UNSPEC ? af : own->af);
 		if (err)
 			return err;
 		opened = true;

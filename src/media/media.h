@@ -33,9 +33,9 @@
 #include <uv.h>
 
 enum {
-	RELAY_MAX_MEDIA = 16,	  /* m= sections per call (= SDP_MAX_MEDIA) */
-	RELAY_ID_MAX = 128,	  /* call id bytes kept, NUL included */
-	RELAY_TTL_LOW = 10,	  /* TTL/hop limit at or below: 39033 */
+	RELAY_MAX_MEDIA = 16, /* m= sections per call (= SDP_MAX_MEDIA) */
+	RELAY_ID_MAX = 128,   /* call id bytes kept, NUL included */
+	RELAY_TTL_LOW = 10,   /* TTL/hop limit at or below: 39033 */
 };
 
 enum relay_leg_id {
@@ -56,14 +56,14 @@ enum relay_event_type {
  * the source, sdp_addr what the SDP said. */
 struct relay_event {
 	enum relay_event_type type;
-	uint16_t code;		     /* alert code: 32014, 39030, ... */
-	char call_id[RELAY_ID_MAX];  /* relay_call_alloc()'s id */
+	uint16_t code;		    /* alert code: 32014, 39030, ... */
+	char call_id[RELAY_ID_MAX]; /* relay_call_alloc()'s id */
 	enum relay_leg_id leg;
-	uint32_t media;		     /* m= index */
+	uint32_t media; /* m= index */
 	bool rtcp;
-	bool latched;		     /* ADDR_MISMATCH: addr was latched */
-	int ttl;		     /* LOW_TTL: the TTL/hop limit seen */
-	uint64_t silent_ms;	     /* RTP_TIMEOUT/ONE_WAY: silence */
+	bool latched;	    /* ADDR_MISMATCH: addr was latched */
+	int ttl;	    /* LOW_TTL: the TTL/hop limit seen */
+	uint64_t silent_ms; /* RTP_TIMEOUT/ONE_WAY: silence */
 	struct sockaddr_storage addr;
 	struct sockaddr_storage sdp_addr;
 };
@@ -87,7 +87,7 @@ struct relay_conf {
 	/* A latched source silent this long is replaced by the next new
 	 * source (NAT rebinding); 0: 2000. */
 	uint32_t relatch_ms;
-	uint32_t event_queue;	 /* queued events; 0: 1024 */
+	uint32_t event_queue; /* queued events; 0: 1024 */
 };
 
 struct relay;
@@ -99,10 +99,10 @@ struct relay_call;
 struct relay_stream_stats {
 	uint64_t pkts_in, bytes_in;
 	uint64_t pkts_out, bytes_out;
-	uint64_t dropped;     /* no destination known, send failed, trunc */
+	uint64_t dropped; /* no destination known, send failed, trunc */
 	uint64_t first_in_ms, last_in_ms;
-	int ttl_min;	      /* lowest TTL/hop limit seen; -1 unknown */
-	bool latched;	      /* learned is the peer's real address */
+	int ttl_min;  /* lowest TTL/hop limit seen; -1 unknown */
+	bool latched; /* learned is the peer's real address */
 	struct sockaddr_storage local;	    /* relay socket */
 	struct sockaddr_storage advertised; /* from SDP, or AF_UNSPEC */
 	struct sockaddr_storage learned;    /* first source, or AF_UNSPEC */

@@ -18,15 +18,16 @@ enum {
 };
 
 struct relay_stream;
+struct relay_io;
 
 /* One socket slot: the stream_fd. Slots live in one array indexed by port
  * (2 * pair + component), preallocated, so the relay thread finds a
  * socket's stream from the epoll cookie (slot index, generation) without
  * a pointer that could dangle. [L] */
 struct relay_sfd {
-	int fd;			   /* -1 when closed */
-	uint32_t gen;		   /* bumped on every close */
-	struct relay_stream *ps;   /* weak: the stream using it, or NULL */
+	int fd;			 /* -1 when closed */
+	uint32_t gen;		 /* bumped on every close */
+	struct relay_stream *ps; /* weak: the stream using it, or NULL */
 };
 
 /* A port pair of the pool. */
@@ -53,7 +54,7 @@ struct relay_stream {
 struct relay_media {
 	struct relay_leg *leg; /* weak: parent */
 	uint32_t idx;
-	uint32_t pair; /* port pair index */
+	uint32_t pair;		       /* port pair index */
 	struct sockaddr_storage local; /* bound address, RTP port */
 	struct relay_stream rtp, rtcp;
 	bool no_oneway, no_timeout;
@@ -70,12 +71,12 @@ struct relay_leg {
 };
 
 struct relay_call {
-	struct le le;	  /* on relay.calls [L] */
-	struct relay *r;  /* ref */
+	struct le le;	 /* on relay.calls [L] */
+	struct relay *r; /* ref */
 	char id[RELAY_ID_MAX];
 	struct relay_leg legs[2];
-	bool deleted;	  /* [L] */
-	bool answered;	  /* [L] */
+	bool deleted;  /* [L] */
+	bool answered; /* [L] */
 	uint64_t answered_ms;
 	bool timeout_sent;
 };
@@ -98,9 +99,10 @@ struct relay {
 	uint32_t npairs;
 	struct relay_pair *pairs; /* owned */
 	uint32_t free_head, free_tail, nfree;
-	struct relay_sfd *sfds;	  /* owned, 2 * npairs */
+	struct relay_sfd *sfds; /* owned, 2 * npairs */
 
 	/* relay thread */
+	struct relay_io *io; /* owned; relay thread's buffers */
 	int epfd, wakefd;
 	pthread_t thread;
 	bool thread_started;

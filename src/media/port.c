@@ -98,8 +98,8 @@ static int sock_open(struct relay *r, uint32_t slot,
 	struct epoll_event ev;
 	int fd, one = 1, err = 0;
 
-	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd =
+	    socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
 	if (sa.ss_family == AF_INET6) {
@@ -110,8 +110,7 @@ static int sock_open(struct relay *r, uint32_t slot,
 			err = errno;
 			goto out;
 		}
-	} else if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one,
-			      sizeof(one))) {
+	} else if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one))) {
 		err = errno;
 		goto out;
 	}
@@ -153,8 +152,8 @@ int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
 				sfd_close(&r->sfds[2 * pair]);
 		}
 		if (!err) {
-			sa_set_port(local, (uint16_t)(r->port_base +
-						      2 * pair));
+			sa_set_port(local,
+				    (uint16_t)(r->port_base + 2 * pair));
 			*pairp = pair;
 			return 0;
 		}

@@ -70,8 +70,7 @@ stream_dest(const struct relay_stream *ps)
 {
 	if (ps->media->leg->symmetric && ps->learned_set)
 		return &ps->learned;
-	if (ps->advertised.ss_family == AF_UNSPEC ||
-	    !sa_port(&ps->advertised))
+	if (ps->advertised.ss_family == AF_UNSPEC || !sa_port(&ps->advertised))
 		return NULL;
 	return &ps->advertised;
 }
@@ -82,8 +81,8 @@ static void stream_input(struct relay *r, struct relay_stream *ps,
 			 int ttl, uint64_t now)
 {
 	struct relay_event ev;
-	bool adv = ps->advertised.ss_family != AF_UNSPEC &&
-		   sa_port(&ps->advertised);
+	bool adv =
+	    ps->advertised.ss_family != AF_UNSPEC && sa_port(&ps->advertised);
 
 	ps->st.pkts_in++;
 	ps->st.bytes_in += len;
@@ -213,15 +212,10 @@ static void *relay_thread(void *arg)
 {
 	struct relay *r = arg;
 	struct epoll_event evs[RELAY_EVENTS];
-	struct relay_io *io;
+	struct relay_io *io = r->io;
 	uint64_t now, next_check;
 	int n, i, timeout;
 
-	io = calloc(1, sizeof(*io));
-	if (!io) {
-		log_error("media: relay thread: out of memory");
-		return NULL;
-	}
 	next_check = clock_now_ms() + r->conf.check_ms;
 	while (!atomic_load(&r->stop)) {
 		now = clock_now_ms();
@@ -255,7 +249,6 @@ static void *relay_thread(void *arg)
 			next_check = now + r->conf.check_ms;
 		}
 	}
-	free(io);
 	return NULL;
 }
 
@@ -290,6 +283,7 @@ static void relay_destructor(void *data)
 	if (r->epfd >= 0)
 		(void)close(r->epfd);
 	relay_evq_destroy(&r->evq);
+	free(r->io);
 	if (r->lock_ready)
 		pthread_mutex_destroy(&r->lock);
 }
@@ -372,6 +366,11 @@ int relay_alloc(struct relay **rp, const struct relay_conf *conf,
 	err = relay_ports_init(r);
 	if (err)
 		goto out;
+	r->io = calloc(1, sizeof(*r->io));
+	if (!r->io) {
+		err = ENOMEM;
+		goto out;
+	}
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0) {
 		err = errno;

@@ -551,8 +551,8 @@ static void test_media_low_ttl(void **state)
 	relay_start(&r, &c, &log);
 	fa = ep_open("127.0.0.1", &a);
 	fb = ep_open("127.0.0.1", &b);
-	assert_int_equal(setsockopt(fa, IPPROTO_IP, IP_TTL, &ttl,
-				    sizeof(ttl)), 0);
+	assert_int_equal(setsockopt(fa, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)),
+			 0);
 	assert_int_equal(relay_call_alloc(&call, r, "ttl", NULL), 0);
 	param_set(&p, &a, NULL);
 	assert_int_equal(relay_media_set(call, RELAY_LEG_A, 0, &p), 0);
@@ -599,13 +599,11 @@ static void test_media_port_exhaustion(void **state)
 	assert_int_equal(relay_call_alloc(&call[0], r, "c0", NULL), 0);
 	assert_int_equal(relay_call_alloc(&call[1], r, "c1", NULL), 0);
 	assert_int_equal(relay_media_open(call[0], RELAY_LEG_A, 0, 0), 0);
-	assert_int_equal(relay_media_open(call[1], RELAY_LEG_A, 0, 0),
-			 ENOSPC);
+	assert_int_equal(relay_media_open(call[1], RELAY_LEG_A, 0, 0), ENOSPC);
 	assert_int_equal(relay_media_local(call[1], RELAY_LEG_A, 0, &la),
 			 ENOENT);
 	/* a second media section of call 0 does not fit either */
-	assert_int_equal(relay_media_open(call[0], RELAY_LEG_A, 1, 0),
-			 ENOSPC);
+	assert_int_equal(relay_media_open(call[0], RELAY_LEG_A, 1, 0), ENOSPC);
 	assert_int_equal(relay_media_local(call[0], RELAY_LEG_A, 1, &la),
 			 ENOENT);
 	assert_int_equal(relay_ports_used(r), 2);
@@ -621,8 +619,7 @@ static void test_media_port_exhaustion(void **state)
 		assert_int_equal(relay_call_alloc(&call[i], r, "c", NULL), 0);
 	assert_int_equal(relay_media_open(call[0], RELAY_LEG_A, 0, 0), 0);
 	assert_int_equal(relay_media_open(call[1], RELAY_LEG_B, 0, 0), 0);
-	assert_int_equal(relay_media_open(call[2], RELAY_LEG_A, 0, 0),
-			 ENOSPC);
+	assert_int_equal(relay_media_open(call[2], RELAY_LEG_A, 0, 0), ENOSPC);
 	for (i = 0; i < 3; i++)
 		relay_call_delete(call[i]);
 	assert_int_equal(relay_ports_free(r), 4);
@@ -646,8 +643,8 @@ static void test_media_port_in_use(void **state)
 	assert_int_equal(sa_parse(&hold, "127.0.0.1", 0), 0);
 	sa_set_port(&hold, (uint16_t)(c.port_lo + 1)); /* first RTCP port */
 	fhold = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_int_equal(bind(fhold, (struct sockaddr *)&hold,
-			      sa_len(&hold)), 0);
+	assert_int_equal(bind(fhold, (struct sockaddr *)&hold, sa_len(&hold)),
+			 0);
 
 	assert_int_equal(relay_call_alloc(&call, r, "inuse", NULL), 0);
 	assert_int_equal(relay_media_open(call, RELAY_LEG_A, 0, AF_INET), 0);
@@ -695,15 +692,13 @@ static void test_media_bad_args(void **state)
 	assert_int_equal(relay_call_alloc(&call, r, NULL, NULL), EINVAL);
 	assert_int_equal(relay_call_alloc(&call, r, "x", NULL), 0);
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(relay_media_set(call, RELAY_LEG_A, RELAY_MAX_MEDIA,
-					 &p), EINVAL);
+	assert_int_equal(
+	    relay_media_set(call, RELAY_LEG_A, RELAY_MAX_MEDIA, &p), EINVAL);
 	assert_int_equal(relay_media_set(call, 2, 0, &p), EINVAL);
 	assert_int_equal(relay_media_open(call, RELAY_LEG_A, 0, AF_UNIX),
 			 EINVAL);
-	assert_int_equal(relay_media_local(call, RELAY_LEG_A, 0, &sa),
-			 ENOENT);
-	assert_int_equal(relay_media_stats(call, RELAY_LEG_B, 3, &st),
-			 ENOENT);
+	assert_int_equal(relay_media_local(call, RELAY_LEG_A, 0, &sa), ENOENT);
+	assert_int_equal(relay_media_stats(call, RELAY_LEG_B, 3, &st), ENOENT);
 	/* an SDP with port 0 (rejected stream) still gets sockets, but
 	 * nothing is sent to it */
 	assert_int_equal(relay_media_set(call, RELAY_LEG_A, 0, &p), 0);
@@ -812,21 +807,21 @@ static void test_media_shutdown_busy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_media_exchange_v4),
-		LEAKCHECK_TEST(test_media_exchange_v6),
-		LEAKCHECK_TEST(test_media_latch_symmetric),
-		LEAKCHECK_TEST(test_media_latch_off),
-		LEAKCHECK_TEST(test_media_latch_no_sdp),
-		LEAKCHECK_TEST(test_media_relatch),
-		LEAKCHECK_TEST(test_media_oneway),
-		LEAKCHECK_TEST(test_media_timeout),
-		LEAKCHECK_TEST(test_media_low_ttl),
-		LEAKCHECK_TEST(test_media_port_exhaustion),
-		LEAKCHECK_TEST(test_media_port_in_use),
-		LEAKCHECK_TEST(test_media_bad_args),
-		LEAKCHECK_TEST(test_media_events_uv),
-		LEAKCHECK_TEST(test_media_oom),
-		LEAKCHECK_TEST(test_media_shutdown_busy),
+	    LEAKCHECK_TEST(test_media_exchange_v4),
+	    LEAKCHECK_TEST(test_media_exchange_v6),
+	    LEAKCHECK_TEST(test_media_latch_symmetric),
+	    LEAKCHECK_TEST(test_media_latch_off),
+	    LEAKCHECK_TEST(test_media_latch_no_sdp),
+	    LEAKCHECK_TEST(test_media_relatch),
+	    LEAKCHECK_TEST(test_media_oneway),
+	    LEAKCHECK_TEST(test_media_timeout),
+	    LEAKCHECK_TEST(test_media_low_ttl),
+	    LEAKCHECK_TEST(test_media_port_exhaustion),
+	    LEAKCHECK_TEST(test_media_port_in_use),
+	    LEAKCHECK_TEST(test_media_bad_args),
+	    LEAKCHECK_TEST(test_media_events_uv),
+	    LEAKCHECK_TEST(test_media_oom),
+	    LEAKCHECK_TEST(test_media_shutdown_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

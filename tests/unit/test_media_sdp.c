@@ -231,10 +231,8 @@ static void test_media_sdp_rejected_and_full(void **state)
 		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
 		"m=audio 4002 RTP/AVP 0\r\n");
 	assert_int_equal(sdp_session_decode(&in, &pl, NULL, NULL), 0);
-	assert_int_equal(relay_sdp_rewrite(call, RELAY_LEG_A, in, b),
-			 ENOSPC);
-	assert_int_equal(relay_sdp_rewrite(NULL, RELAY_LEG_A, in, b),
-			 EINVAL);
+	assert_int_equal(relay_sdp_rewrite(call, RELAY_LEG_A, in, b), ENOSPC);
+	assert_int_equal(relay_sdp_rewrite(NULL, RELAY_LEG_A, in, b), EINVAL);
 	assert_int_equal(relay_sdp_rewrite(call, 5, in, b), EINVAL);
 	mem_deref(in);
 	mem_deref(b);
@@ -246,9 +244,9 @@ static void test_media_sdp_rejected_and_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_media_sdp_offer_answer),
-		LEAKCHECK_TEST(test_media_sdp_hold),
-		LEAKCHECK_TEST(test_media_sdp_rejected_and_full),
+	    LEAKCHECK_TEST(test_media_sdp_offer_answer),
+	    LEAKCHECK_TEST(test_media_sdp_hold),
+	    LEAKCHECK_TEST(test_media_sdp_rejected_and_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
