@@ -198,7 +198,7 @@ char *cli_object_render(const json_t *obj)
 			block_put(f, s);
 		}
 		else {
-			fprintf(f, "%-*s  %s\n", (int)keyw + 1, key, s);
+			fprintf(f, "%-*s  %s\n", (int)keyw, key, s);
 		}
 		free(s);
 	}
