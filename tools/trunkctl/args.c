@@ -387,15 +387,20 @@ int cli_request_build(struct request *req, const struct res_def *res,
 		a += 2;
 		eq = strchr(a, '=');
 		nlen = eq ? (size_t)(eq - a) : strlen(a);
-		if (nlen == 5 && strncmp(a, "limit", 5) == 0 &&
-		    cmd->kind == CMD_LIST) {
+		if (cmd->kind == CMD_LIST &&
+		    ((nlen == 5 && strncmp(a, "limit", 5) == 0) ||
+		     (nlen == 9 && strncmp(a, "page-size", 9) == 0))) {
 			val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!val || !int_valid(val) || *val == '-') {
-				errf(err, errsz, "--limit wants a number");
+				errf(err, errsz, "--%.*s wants a number",
+				     (int)nlen, a);
 				e = EINVAL;
 				break;
 			}
-			req->limit = strtoul(val, NULL, 10);
+			if (nlen == 5)
+				req->limit = strtoul(val, NULL, 10);
+			else
+				req->page_size = strtoul(val, NULL, 10);
 			continue;
 		}
 		if (nlen == 3 && strncmp(a, "set", 3) == 0) {

@@ -84,6 +84,7 @@ struct request {
 	struct kv fields[REQ_MAX_FIELDS];
 	size_t nfields;
 	size_t limit;	    /* list: items to print at most, 0 = all */
+	size_t page_size;   /* list: PageSize, 0 = min(limit, 1000) */
 };
 
 struct config {

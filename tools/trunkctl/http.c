@@ -308,8 +308,9 @@ int cli_run(const struct config *cfg, const struct request *req)
 	}
 	if (cmd->kind == CMD_LIST)
 		snprintf(page_size, sizeof(page_size), "PageSize=%zu",
-			 (req->limit && req->limit < 1000) ? req->limit
-							    : 1000);
+			 req->page_size ? req->page_size
+			 : (req->limit && req->limit < 1000) ? req->limit
+							      : 1000);
 	form = form_encode(c, req, page_size[0] ? page_size : NULL);
 	n = strlen(cfg->api) + strlen(req->path) + (form ? strlen(form) : 0) +
 	    2;

@@ -114,9 +114,12 @@ static void usage_cmd(FILE *f, const struct res_def *r,
 		fprintf(f, "  %-30s %s (%s%s)\n", left, fl->help, fl->form,
 			fl->required ? ", required" : "");
 	}
-	if (c->kind == CMD_LIST)
+	if (c->kind == CMD_LIST) {
 		fprintf(f, "  %-30s %s\n", "--limit N",
 			"print at most N items (default 50, 0 = all)");
+		fprintf(f, "  %-30s %s\n", "--page-size N",
+			"items per request (default: up to 1000)");
+	}
 	fprintf(f, "  %-30s %s\n", "--set Key=Value",
 		"send any other form field");
 }
