@@ -54,8 +54,9 @@ int cli_duration_parse(const char *s, int64_t *secsp)
 			mul = 1; /* bare number: seconds */
 		}
 		else {
-			for (size_t i = 0; i < sizeof(units) / sizeof(units[0]);
-			     i++) {
+			size_t nu = sizeof(units) / sizeof(units[0]);
+
+			for (size_t i = 0; i < nu; i++) {
 				if (*p == units[i].unit)
 					mul = units[i].secs;
 			}
@@ -404,11 +405,14 @@ int cli_request_build(struct request *req, const struct res_def *res,
 			continue;
 		}
 		if (nlen == 3 && strncmp(a, "set", 3) == 0) {
-			const char *kvs = eq ? eq + 1
-					     : (i + 1 < argc ? argv[++i] : NULL);
+			const char *kvs = eq ? eq + 1 : NULL;
 			const char *sep = kvs ? strchr(kvs, '=') : NULL;
 			char *key;
 
+			if (!eq && i + 1 < argc) {
+				kvs = argv[++i];
+				sep = strchr(kvs, '=');
+			}
 			if (!sep || sep == kvs) {
 				errf(err, errsz, "--set wants Key=Value");
 				e = EINVAL;

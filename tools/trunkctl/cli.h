@@ -55,8 +55,8 @@ struct cmd_def {
 	const struct flag_def *flags; /* NULL-name terminated, or NULL */
 	const char *list_key;	      /* list commands: the items' key */
 	const char *const *columns;   /* table columns, NULL: group's */
-	const char *json_form;	      /* send flags as one JSON form field
-				       * (array of one object) */
+	const char *json_form;	      /* send the flags as one JSON form
+				       * field (an array of one object) */
 };
 
 struct res_def {

@@ -338,7 +338,8 @@ static const struct cmd_def trunks[] = {
 	 .help = "dissociate a credential list", .method = "DELETE",
 	 .path = "/v1/Trunks/{0}/CredentialLists/{1}", .kind = CMD_DELETE,
 	 .pos = {P("TRUNK_SID"), P("CREDENTIAL_LIST_SID")}},
-	{.name = "list-credential-lists", .help = "credential lists of a trunk",
+	{.name = "list-credential-lists",
+	 .help = "credential lists of a trunk",
 	 .method = "GET", .path = "/v1/Trunks/{0}/CredentialLists",
 	 .kind = CMD_LIST, .pos = {P("TRUNK_SID")},
 	 .list_key = "credential_lists", .columns = c_assoc},
@@ -356,7 +357,8 @@ static const struct cmd_def trunks[] = {
 };
 
 static const struct cmd_def ourls[] = {
-	{.name = "list", .help = "origination URLs of a trunk", .method = "GET",
+	{.name = "list", .help = "origination URLs of a trunk",
+	 .method = "GET",
 	 .path = "/v1/Trunks/{0}/OriginationUrls", .kind = CMD_LIST,
 	 .pos = {P("TRUNK_SID")}, .list_key = "origination_urls"},
 	{.name = "create", .help = "add an origination URL to a trunk",
@@ -590,7 +592,8 @@ static const struct cmd_def alarms[] = {
 const struct res_def trunkctl_resources[] = {
 	{.name = "trunks", .help = "SIP trunks and their associations",
 	 .columns = c_trunk, .cmds = trunks},
-	{.name = "origination-urls", .help = "where a trunk sends inbound calls",
+	{.name = "origination-urls",
+	 .help = "where a trunk sends inbound calls",
 	 .columns = c_ourl, .cmds = ourls},
 	{.name = "ip-acls", .help = "IP access control lists and addresses",
 	 .columns = c_named, .cmds = ip_acls},
