@@ -15,6 +15,10 @@
 #include "sip/sdp.h"
 #include "leakcheck.h"
 
+#define HDR_                                                                  \
+	"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 "    \
+	"0\r\n"
+
 static const char offer[] = "v=0\r\n"
 			    "o=- 1234567890 9 IN IP4 192.0.2.10\r\n"
 			    "s=trunkd test\r\n"
@@ -275,6 +279,38 @@ static void test_codecs(void **state)
 	    "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
 	    "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 1000 RTP/AVP 8\r\n");
 	assert_null(sdp_media_telev(&s->media[0]));
+	mem_deref(s);
+}
+
+static void test_attr_find(void **state)
+{
+	struct sdp_session *s;
+	const struct sdp_media *m;
+	const struct sdp_attr *a;
+	int n = 0;
+
+	(void)state;
+	s = parse_ok(HDR_ "a=rtpmap:96 X/8000\r\na=tool:t\r\n"
+			  "m=audio 1000 RTP/AVP 0\r\na=x:1\r\na=y\r\n"
+			  "a=x:2\r\na=X:3\r\n");
+	m = &s->media[0];
+	for (a = sdp_attr_find(m->attrs, m->nattrs, "x", NULL); a;
+	     a = sdp_attr_find(m->attrs, m->nattrs, "x", a)) {
+		assert_true(a->has_value);
+		n++;
+	}
+	assert_int_equal(n, 2); /* names are case-sensitive */
+	a = sdp_attr_find(m->attrs, m->nattrs, "y", NULL);
+	assert_non_null(a);
+	assert_false(a->has_value);
+	assert_int_equal(a->value.l, 0);
+	/* prev from another list, NULL arguments */
+	assert_null(sdp_attr_find(m->attrs, m->nattrs, "x", &s->attrs[0]));
+	assert_null(sdp_attr_find(NULL, 0, "x", NULL));
+	assert_null(sdp_attr_find(m->attrs, m->nattrs, NULL, NULL));
+	/* session-level rtpmap is kept as a plain attribute */
+	assert_int_equal(s->nattrs, 2);
+	assert_non_null(sdp_attr_find(s->attrs, s->nattrs, "rtpmap", NULL));
 	mem_deref(s);
 }
 
@@ -787,6 +823,7 @@ int main(void)
 	    LEAKCHECK_TEST(test_parse_lf_and_misc),
 	    LEAKCHECK_TEST(test_parse_fqdn_and_no_media),
 	    LEAKCHECK_TEST(test_codecs),
+	    LEAKCHECK_TEST(test_attr_find),
 	    LEAKCHECK_TEST(test_crypto),
 	    LEAKCHECK_TEST(test_errors),
 	    LEAKCHECK_TEST(test_errors_raw),
