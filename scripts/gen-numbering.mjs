@@ -312,6 +312,8 @@ for (const cc of Object.keys(meta.country_calling_codes)) {
 	const list = meta.country_calling_codes[cc];
 	prefixMap.set(cc, list[0] === '001' ? -1 : index[list[0]]);
 }
+for (const cc of Object.keys(meta.nonGeographic || {}))
+	prefixMap.set(cc, -1); // +800, +882, ...: assigned, no country
 for (const cc of Object.keys(meta.country_calling_codes)) {
 	const list = meta.country_calling_codes[cc];
 	if (list.length < 2) continue;

@@ -1136,6 +1136,8 @@ const struct numbering_prefix numbering_prefixes[] = {
 	{"692", 139},
 	{"7", 186},
 	{"77", 121},
+	{"800", NUMBERING_NONE},
+	{"808", NUMBERING_NONE},
 	{"81", 110},
 	{"82", 118},
 	{"84", 235},
@@ -1145,8 +1147,14 @@ const struct numbering_prefix numbering_prefixes[] = {
 	{"855", 113},
 	{"856", 122},
 	{"86", 46},
+	{"870", NUMBERING_NONE},
+	{"878", NUMBERING_NONE},
 	{"880", 18},
+	{"881", NUMBERING_NONE},
+	{"882", NUMBERING_NONE},
+	{"883", NUMBERING_NONE},
 	{"886", 223},
+	{"888", NUMBERING_NONE},
 	{"90", 220},
 	{"91", 101},
 	{"92", 174},
@@ -1170,6 +1178,7 @@ const struct numbering_prefix numbering_prefixes[] = {
 	{"975", 32},
 	{"976", 143},
 	{"977", 164},
+	{"979", NUMBERING_NONE},
 	{"98", 104},
 	{"992", 214},
 	{"993", 217},
@@ -1178,7 +1187,7 @@ const struct numbering_prefix numbering_prefixes[] = {
 	{"996", 112},
 	{"998", 229},
 };
-const size_t numbering_prefix_n = 423;
+const size_t numbering_prefix_n = 432;
 
 /* High-risk prefixes, sorted, none a prefix of another. */
 const char *const numbering_hr_all[] = {
