@@ -368,7 +368,8 @@ w(`\t"libphonenumber-js ${pkg.version} metadata.max.json; iso-codes ${isoVersion
 w('');
 w(`const struct numbering_country numbering_countries[] = {`);
 for (const c of countries) {
-	w(`\t{.iso = "${c.iso}", .name = ${q(c.name)}, .cc = ${c.cc},`);
+	w(`\t{.iso = "${c.iso}", .cc = ${c.cc},`);
+	w(`\t .name = ${q(c.name)},`);
 	w(`\t .continent = NUMBERING_${c.continent}, .main = ${c.main},`);
 	w(`\t .lengths = 0x${c.lengths.toString(16)}},`);
 }

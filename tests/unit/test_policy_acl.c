@@ -131,7 +131,10 @@ static void test_acl_many(void **state)
 		bool want = false;
 
 		x = x * 1103515245u + 12345u;
-		a = k < 3000 ? net[k] + (x & 3) : (x & 0x0fffffff) | 0x0a000000;
+		if (k < 3000)
+			a = net[k] + (x & 3);
+		else
+			a = (x & 0x0fffffff) | 0x0a000000;
 		for (i = 0; i < 3000 && !want; i++)
 			want = (a & (~0u << (32 - len[i]))) == net[i];
 		snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a >> 24, a >> 16 & 255,
