@@ -221,6 +221,8 @@ static unsigned peer_drain(void)
 }
 
 /* Feed text to the layer as if it came from the peer over UDP. */
+static void inject(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void inject(const char *fmt, ...)
 {
 	struct sip_recv rx;
