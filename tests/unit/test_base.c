@@ -12,6 +12,7 @@
 #include "base/list.h"
 #include "base/mem.h"
 #include "base/pl.h"
+#include "base/sa.h"
 #include "leakcheck.h"
 
 static int dtor_calls;
@@ -141,6 +142,36 @@ static void test_clock_mock(void **state)
 	assert_true(clock_now_ms() != 1500);
 }
 
+static void test_sa(void **state)
+{
+	struct sockaddr_storage sa;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(sa_parse(&sa, "127.0.0.1:5060", 1), 0);
+	assert_int_equal(sa_port(&sa), 5060);
+	assert_true(sa_is_loopback(&sa));
+	assert_int_equal(sa_print(&sa, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "127.0.0.1:5060");
+	assert_int_equal(sa_parse(&sa, "[::1]:5070", 1), 0);
+	assert_int_equal(sa_port(&sa), 5070);
+	assert_int_equal(sa_print(&sa, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "[::1]:5070");
+	assert_int_equal(sa_parse(&sa, "2001:db8::1", 5060), 0);
+	assert_int_equal(sa_port(&sa), 5060);
+	assert_false(sa_is_private(&sa));
+	assert_int_equal(sa_parse(&sa, "192.168.1.2", 5060), 0);
+	assert_true(sa_is_private(&sa));
+	assert_int_equal(sa_parse(&sa, "172.20.0.1", 5060), 0);
+	assert_true(sa_is_private(&sa));
+	assert_int_equal(sa_parse(&sa, "172.32.0.1", 5060), 0);
+	assert_false(sa_is_private(&sa));
+	assert_int_equal(sa_parse(&sa, "1.2.3.4:70000", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "example.com:5060", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "[::1", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "1.2.3.4:", 1), EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +181,7 @@ int main(void)
 		LEAKCHECK_TEST(test_list_hash),
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_clock_mock),
+		LEAKCHECK_TEST(test_sa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,181 @@
+/* Socket address helpers; see sa.h. */
+#include "base/sa.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+int sa_parse_pl(struct sockaddr_storage *sa, const struct pl *pl,
+		uint16_t def_port)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	struct sockaddr_storage tmp;
+	struct pl h = *pl, port = PL_INIT;
+	uint32_t pv = def_port;
+	const char *c;
+
+	if (!pl->l)
+		return EINVAL;
+	if (h.p[0] == '[') {
+		c = pl_chr(&h, ']');
+		if (!c)
+			return EINVAL;
+		pl_set(&port, c + 1, (size_t)(h.p + h.l - (c + 1)));
+		pl_set(&h, h.p + 1, (size_t)(c - h.p - 1));
+		if (port.l) {
+			if (port.p[0] != ':')
+				return EINVAL;
+			port.p++;
+			port.l--;
+			if (!port.l)
+				return EINVAL;
+		}
+	} else {
+		c = pl_chr(&h, ':');
+		/* exactly one ':' separates host and port; more means a bare
+		 * IPv6 literal without a port */
+		if (c && !memchr(c + 1, ':', (size_t)(h.p + h.l - c - 1))) {
+			pl_set(&port, c + 1, (size_t)(h.p + h.l - (c + 1)));
+			h.l = (size_t)(c - h.p);
+			if (!port.l)
+				return EINVAL;
+		}
+	}
+	if (port.l && (pl_u32(&port, &pv) || pv > 65535))
+		return EINVAL;
+	if (pl_strcpy(&h, host, sizeof(host)))
+		return EINVAL;
+
+	memset(&tmp, 0, sizeof(tmp));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&tmp;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&tmp;
+
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)pv);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)pv);
+	} else {
+		return EINVAL;
+	}
+	*sa = tmp;
+	return 0;
+}
+
+int sa_parse(struct sockaddr_storage *sa, const char *s, uint16_t def_port)
+{
+	struct pl pl;
+
+	if (!s)
+		return EINVAL;
+	pl_set_str(&pl, s);
+	return sa_parse_pl(sa, &pl, def_port);
+}
+
+int sa_ntop(const struct sockaddr_storage *sa, char *buf, size_t sz)
+{
+	const void *a;
+
+	if (sa->ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else
+		return EINVAL;
+	return inet_ntop(sa->ss_family, a, buf, (socklen_t)sz) ? 0 : ENOSPC;
+}
+
+int sa_print(const struct sockaddr_storage *sa, char *buf, size_t sz)
+{
+	char host[INET6_ADDRSTRLEN];
+	int n, err = sa_ntop(sa, host, sizeof(host));
+
+	if (err)
+		return err;
+	if (sa->ss_family == AF_INET6)
+		n = snprintf(buf, sz, "[%s]:%u", host, sa_port(sa));
+	else
+		n = snprintf(buf, sz, "%s:%u", host, sa_port(sa));
+	return (n < 0 || (size_t)n >= sz) ? ENOSPC : 0;
+}
+
+uint16_t sa_port(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
+void sa_set_port(struct sockaddr_storage *sa, uint16_t port)
+{
+	if (sa->ss_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+	else if (sa->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
+socklen_t sa_len(const struct sockaddr_storage *sa)
+{
+	return sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					 : sizeof(struct sockaddr_in);
+}
+
+bool sa_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a,
+					  *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return false;
+}
+
+bool sa_is_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET) {
+		uint32_t a = ntohl(
+			((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+
+		return (a >> 24) == 127;
+	}
+	if (sa->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+			&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return false;
+}
+
+bool sa_is_private(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET) {
+		uint32_t a = ntohl(
+			((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+
+		return (a >> 24) == 10 || (a >> 20) == (172u << 4 | 1) ||
+		       (a >> 16) == (192u << 8 | 168) ||
+		       (a >> 22) == (100u << 2 | 1) || /* 100.64/10 */
+		       (a >> 16) == (169u << 8 | 254) || (a >> 24) == 0;
+	}
+	if (sa->ss_family == AF_INET6) {
+		const struct in6_addr *a =
+			&((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return (a->s6_addr[0] & 0xfe) == 0xfc ||
+		       IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_UNSPECIFIED(a);
+	}
+	return false;
+}
