@@ -512,6 +512,8 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
 
 	if (!msgp || !pl || (!pl->p && pl->l))
 		return fail(reasonp, "Invalid argument", EINVAL);
+	if (!pl->l)
+		return fail(reasonp, "Empty message", EBADMSG);
 	if (pl->l > SIP_MSG_MAX_SIZE)
 		return fail(reasonp, "Message too large", EMSGSIZE);
 	p = pl->p;

@@ -243,8 +243,14 @@ static int unesc_next(const char **pp, const char *e)
 
 static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 {
-	const char *p = a->p, *pe = a->p + a->l;
-	const char *q = b->p, *qe = b->p + b->l;
+	const char *p, *pe, *q, *qe;
+
+	if (!a->l || !b->l)
+		return a->l == b->l;
+	p = a->p;
+	pe = p + a->l;
+	q = b->p;
+	qe = q + b->l;
 
 	while (p < pe && q < qe) {
 		int x = unesc_next(&p, pe), y = unesc_next(&q, qe);
@@ -266,7 +272,12 @@ static const char *const strict_params[] = {"user", "ttl", "method",
  * must appear in both. */
 static bool params_match(const struct pl *a, const struct pl *b)
 {
-	const char *p = a->p, *e = a->p + a->l;
+	const char *p, *e;
+
+	if (!a->l)
+		return true;
+	p = a->p;
+	e = p + a->l;
 
 	while (p < e) {
 		const char *n = p + 1, *ne, *v, *ve;

@@ -251,6 +251,18 @@ static void test_invalid(void **state)
 		       "Route: sip:a@b\r\n\r\n",
 		       false, "Malformed Route header");
 	expect_invalid("", false, "Empty message");
+	expect_invalid("\r\n\r\n", false, "Empty message");
+	{
+		struct sip_msg *msg = NULL;
+		struct pl none = PL_INIT;
+		const char *reason = NULL;
+
+		assert_int_equal(sip_msg_decode(&msg, &none, NULL, false,
+						&reason),
+				 EBADMSG);
+		assert_null(msg);
+		assert_string_equal(reason, "Empty message");
+	}
 	expect_invalid("OPTIONS sip:a@b SIP/2.0", false,
 		       "Start line not terminated");
 	expect_invalid("OPTIONS sip:a@b SIP/2.0\r\n" BASE_HDRS "Foo: x", false,
@@ -386,6 +398,10 @@ static void test_frame(void **state)
 	/* body not all there yet */
 	pl_set(&pl, two, 40);
 	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
+	/* nothing at all (NULL slice) */
+	pl_set(&pl, NULL, 0);
+	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
+	assert_int_equal(skip, 0);
 	/* keep-alive only */
 	pl_set_str(&pl, "\r\n\r\n");
 	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
