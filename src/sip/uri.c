@@ -155,8 +155,7 @@ int sip_uri_decode(struct sip_uri *uri, const struct pl *pl)
 	return 0;
 }
 
-bool sip_param_get(const struct pl *params, const char *name,
-		   struct pl *valp)
+bool sip_param_get(const struct pl *params, const char *name, struct pl *valp)
 {
 	const char *p, *e;
 	size_t nl;
@@ -175,7 +174,8 @@ bool sip_param_get(const struct pl *params, const char *name,
 		}
 		n = sc_ws(p + 1, e);
 		ne = n;
-		while (ne < e && *ne != '=' && *ne != ';' && !sc_is(*ne, SC_WS))
+		while (ne < e && *ne != '=' && *ne != ';' &&
+		       !sc_is(*ne, SC_WS))
 			ne++;
 		v = sc_ws(ne, e);
 		ve = v;
@@ -265,8 +265,8 @@ static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 	return p == pe && q == qe;
 }
 
-static const char *const strict_params[] = {"user", "ttl", "method",
-					    "maddr", "transport"};
+static const char *const strict_params[] = {"user", "ttl", "method", "maddr",
+					    "transport"};
 
 /* Params of a compared with b: shared ones must match, the strict ones
  * must appear in both. */
@@ -305,8 +305,8 @@ static bool params_match(const struct pl *a, const struct pl *b)
 				return false;
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(strict_params) /
-					       sizeof(strict_params[0]);
+		for (size_t i = 0;
+		     i < sizeof(strict_params) / sizeof(strict_params[0]);
 		     i++) {
 			struct pl np;
 
