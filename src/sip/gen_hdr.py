@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates src/sip/hdr_id.c: sip_hdr_id(), the one header-name lookup
 (switch on length, then on the first letter, then one case-insensitive
-compare). Run: python3 src/sip/gen_hdr.py > src/sip/hdr_id.c
+compare). Run: python3 src/sip/gen_hdr.py > src/sip/hdr_id.c &&
+clang-format -i src/sip/hdr_id.c
 """
 import re
 

@@ -11,29 +11,18 @@
 #endif
 
 const uint64_t sip_hdr_list_mask =
-	(1ULL << SIP_HDR_ACCEPT) |
-	(1ULL << SIP_HDR_ACCEPT_ENCODING) |
-	(1ULL << SIP_HDR_ACCEPT_LANGUAGE) |
-	(1ULL << SIP_HDR_ALERT_INFO) |
-	(1ULL << SIP_HDR_ALLOW) |
-	(1ULL << SIP_HDR_ALLOW_EVENTS) |
-	(1ULL << SIP_HDR_CALL_INFO) |
-	(1ULL << SIP_HDR_CONTACT) |
-	(1ULL << SIP_HDR_CONTENT_ENCODING) |
-	(1ULL << SIP_HDR_CONTENT_LANGUAGE) |
-	(1ULL << SIP_HDR_ERROR_INFO) |
-	(1ULL << SIP_HDR_IN_REPLY_TO) |
-	(1ULL << SIP_HDR_P_ASSERTED_IDENTITY) |
-	(1ULL << SIP_HDR_P_PREFERRED_IDENTITY) |
-	(1ULL << SIP_HDR_PROXY_REQUIRE) |
-	(1ULL << SIP_HDR_REASON) |
-	(1ULL << SIP_HDR_RECORD_ROUTE) |
-	(1ULL << SIP_HDR_REQUIRE) |
-	(1ULL << SIP_HDR_ROUTE) |
-	(1ULL << SIP_HDR_SUPPORTED) |
-	(1ULL << SIP_HDR_UNSUPPORTED) |
-	(1ULL << SIP_HDR_VIA) |
-	(1ULL << SIP_HDR_WARNING);
+    (1ULL << SIP_HDR_ACCEPT) | (1ULL << SIP_HDR_ACCEPT_ENCODING) |
+    (1ULL << SIP_HDR_ACCEPT_LANGUAGE) | (1ULL << SIP_HDR_ALERT_INFO) |
+    (1ULL << SIP_HDR_ALLOW) | (1ULL << SIP_HDR_ALLOW_EVENTS) |
+    (1ULL << SIP_HDR_CALL_INFO) | (1ULL << SIP_HDR_CONTACT) |
+    (1ULL << SIP_HDR_CONTENT_ENCODING) | (1ULL << SIP_HDR_CONTENT_LANGUAGE) |
+    (1ULL << SIP_HDR_ERROR_INFO) | (1ULL << SIP_HDR_IN_REPLY_TO) |
+    (1ULL << SIP_HDR_P_ASSERTED_IDENTITY) |
+    (1ULL << SIP_HDR_P_PREFERRED_IDENTITY) | (1ULL << SIP_HDR_PROXY_REQUIRE) |
+    (1ULL << SIP_HDR_REASON) | (1ULL << SIP_HDR_RECORD_ROUTE) |
+    (1ULL << SIP_HDR_REQUIRE) | (1ULL << SIP_HDR_ROUTE) |
+    (1ULL << SIP_HDR_SUPPORTED) | (1ULL << SIP_HDR_UNSUPPORTED) |
+    (1ULL << SIP_HDR_VIA) | (1ULL << SIP_HDR_WARNING);
 
 /* n (1..8) bytes at p as a little-endian word, upper bytes zero. */
 static inline uint64_t ld(const char *p, size_t n)
@@ -212,13 +201,16 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 8:
 		switch (sc_lower(p[0])) {
 		case 'p':
-			if (W(0, 8, 0x797469726f697270ULL, 0x2020202020202020ULL))
+			if (W(0, 8, 0x797469726f697270ULL,
+			      0x2020202020202020ULL))
 				return SIP_HDR_PRIORITY;
 			break;
 		case 'r':
-			if (W(0, 8, 0x6f742d7265666572ULL, 0x2020002020202020ULL))
+			if (W(0, 8, 0x6f742d7265666572ULL,
+			      0x2020002020202020ULL))
 				return SIP_HDR_REFER_TO;
-			if (W(0, 8, 0x6f742d796c706572ULL, 0x2020002020202020ULL))
+			if (W(0, 8, 0x6f742d796c706572ULL,
+			      0x2020002020202020ULL))
 				return SIP_HDR_REPLY_TO;
 			break;
 		default:
@@ -228,17 +220,20 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 9:
 		switch (sc_lower(p[0])) {
 		case 'c':
-			if (W(0, 8, 0x666e692d6c6c6163ULL, 0x2020200020202020ULL) &&
+			if (W(0, 8, 0x666e692d6c6c6163ULL,
+			      0x2020200020202020ULL) &&
 			    W(8, 1, 0x6fULL, 0x20ULL))
 				return SIP_HDR_CALL_INFO;
 			break;
 		case 's':
-			if (W(0, 8, 0x6574726f70707573ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x6574726f70707573ULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 1, 0x64ULL, 0x20ULL))
 				return SIP_HDR_SUPPORTED;
 			break;
 		case 't':
-			if (W(0, 8, 0x6d617473656d6974ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x6d617473656d6974ULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 1, 0x70ULL, 0x20ULL))
 				return SIP_HDR_TIMESTAMP;
 			break;
@@ -249,17 +244,20 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 10:
 		switch (sc_lower(p[0])) {
 		case 'a':
-			if (W(0, 8, 0x6e692d7472656c61ULL, 0x2020002020202020ULL) &&
+			if (W(0, 8, 0x6e692d7472656c61ULL,
+			      0x2020002020202020ULL) &&
 			    W(8, 2, 0x6f66ULL, 0x2020ULL))
 				return SIP_HDR_ALERT_INFO;
 			break;
 		case 'e':
-			if (W(0, 8, 0x6e692d726f727265ULL, 0x2020002020202020ULL) &&
+			if (W(0, 8, 0x6e692d726f727265ULL,
+			      0x2020002020202020ULL) &&
 			    W(8, 2, 0x6f66ULL, 0x2020ULL))
 				return SIP_HDR_ERROR_INFO;
 			break;
 		case 'u':
-			if (W(0, 8, 0x6567612d72657375ULL, 0x2020200020202020ULL) &&
+			if (W(0, 8, 0x6567612d72657375ULL,
+			      0x2020200020202020ULL) &&
 			    W(8, 2, 0x746eULL, 0x2020ULL))
 				return SIP_HDR_USER_AGENT;
 			break;
@@ -270,25 +268,30 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 11:
 		switch (sc_lower(p[0])) {
 		case 'i':
-			if (W(0, 8, 0x796c7065722d6e69ULL, 0x2020202020002020ULL) &&
+			if (W(0, 8, 0x796c7065722d6e69ULL,
+			      0x2020202020002020ULL) &&
 			    W(8, 3, 0x6f742dULL, 0x202000ULL))
 				return SIP_HDR_IN_REPLY_TO;
 			break;
 		case 'm':
-			if (W(0, 8, 0x697078652d6e696dULL, 0x2020202000202020ULL) &&
+			if (W(0, 8, 0x697078652d6e696dULL,
+			      0x2020202000202020ULL) &&
 			    W(8, 3, 0x736572ULL, 0x202020ULL))
 				return SIP_HDR_MIN_EXPIRES;
 			break;
 		case 'r':
-			if (W(0, 8, 0x6465727265666572ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x6465727265666572ULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 3, 0x79622dULL, 0x202000ULL))
 				return SIP_HDR_REFERRED_BY;
-			if (W(0, 8, 0x66612d7972746572ULL, 0x2020002020202020ULL) &&
+			if (W(0, 8, 0x66612d7972746572ULL,
+			      0x2020002020202020ULL) &&
 			    W(8, 3, 0x726574ULL, 0x202020ULL))
 				return SIP_HDR_RETRY_AFTER;
 			break;
 		case 'u':
-			if (W(0, 8, 0x726f707075736e75ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x726f707075736e75ULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 3, 0x646574ULL, 0x202020ULL))
 				return SIP_HDR_UNSUPPORTED;
 			break;
@@ -299,30 +302,36 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 12:
 		switch (sc_lower(p[0])) {
 		case 'a':
-			if (W(0, 8, 0x76652d776f6c6c61ULL, 0x2020002020202020ULL) &&
+			if (W(0, 8, 0x76652d776f6c6c61ULL,
+			      0x2020002020202020ULL) &&
 			    W(8, 4, 0x73746e65ULL, 0x20202020ULL))
 				return SIP_HDR_ALLOW_EVENTS;
 			break;
 		case 'c':
-			if (W(0, 8, 0x2d746e65746e6f63ULL, 0x20202020202020ULL) &&
+			if (W(0, 8, 0x2d746e65746e6f63ULL,
+			      0x20202020202020ULL) &&
 			    W(8, 4, 0x65707974ULL, 0x20202020ULL))
 				return SIP_HDR_CONTENT_TYPE;
 			break;
 		case 'm':
-			if (W(0, 8, 0x77726f662d78616dULL, 0x2020202000202020ULL) &&
+			if (W(0, 8, 0x77726f662d78616dULL,
+			      0x2020202000202020ULL) &&
 			    W(8, 4, 0x73647261ULL, 0x20202020ULL))
 				return SIP_HDR_MAX_FORWARDS;
-			if (W(0, 8, 0x7265762d656d696dULL, 0x2020200020202020ULL) &&
+			if (W(0, 8, 0x7265762d656d696dULL,
+			      0x2020200020202020ULL) &&
 			    W(8, 4, 0x6e6f6973ULL, 0x20202020ULL))
 				return SIP_HDR_MIME_VERSION;
 			break;
 		case 'o':
-			if (W(0, 8, 0x617a696e6167726fULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x617a696e6167726fULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 4, 0x6e6f6974ULL, 0x20202020ULL))
 				return SIP_HDR_ORGANIZATION;
 			break;
 		case 'r':
-			if (W(0, 8, 0x722d64726f636572ULL, 0x2000202020202020ULL) &&
+			if (W(0, 8, 0x722d64726f636572ULL,
+			      0x2000202020202020ULL) &&
 			    W(8, 4, 0x6574756fULL, 0x20202020ULL))
 				return SIP_HDR_RECORD_ROUTE;
 			break;
@@ -333,12 +342,14 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 13:
 		switch (sc_lower(p[0])) {
 		case 'a':
-			if (W(0, 8, 0x7a69726f68747561ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x7a69726f68747561ULL,
+			      0x2020202020202020ULL) &&
 			    W(8, 5, 0x6e6f697461ULL, 0x2020202020ULL))
 				return SIP_HDR_AUTHORIZATION;
 			break;
 		case 'p':
-			if (W(0, 8, 0x65722d79786f7270ULL, 0x2020002020202020ULL) &&
+			if (W(0, 8, 0x65722d79786f7270ULL,
+			      0x2020002020202020ULL) &&
 			    W(8, 5, 0x6572697571ULL, 0x2020202020ULL))
 				return SIP_HDR_PROXY_REQUIRE;
 			break;
@@ -349,7 +360,8 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 14:
 		switch (sc_lower(p[0])) {
 		case 'c':
-			if (W(0, 8, 0x2d746e65746e6f63ULL, 0x20202020202020ULL) &&
+			if (W(0, 8, 0x2d746e65746e6f63ULL,
+			      0x20202020202020ULL) &&
 			    W(8, 6, 0x6874676e656cULL, 0x202020202020ULL))
 				return SIP_HDR_CONTENT_LENGTH;
 			break;
@@ -360,20 +372,24 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 15:
 		switch (sc_lower(p[0])) {
 		case 'a':
-			if (W(0, 8, 0x652d747065636361ULL, 0x2000202020202020ULL) &&
+			if (W(0, 8, 0x652d747065636361ULL,
+			      0x2000202020202020ULL) &&
 			    W(8, 7, 0x676e69646f636eULL, 0x20202020202020ULL))
 				return SIP_HDR_ACCEPT_ENCODING;
-			if (W(0, 8, 0x6c2d747065636361ULL, 0x2000202020202020ULL) &&
+			if (W(0, 8, 0x6c2d747065636361ULL,
+			      0x2000202020202020ULL) &&
 			    W(8, 7, 0x65676175676e61ULL, 0x20202020202020ULL))
 				return SIP_HDR_ACCEPT_LANGUAGE;
 			break;
 		case 'r':
-			if (W(0, 8, 0x702d65746f6d6572ULL, 0x2000202020202020ULL) &&
+			if (W(0, 8, 0x702d65746f6d6572ULL,
+			      0x2000202020202020ULL) &&
 			    W(8, 7, 0x64692d79747261ULL, 0x20200020202020ULL))
 				return SIP_HDR_REMOTE_PARTY_ID;
 			break;
 		case 's':
-			if (W(0, 8, 0x2d6e6f6973736573ULL, 0x20202020202020ULL) &&
+			if (W(0, 8, 0x2d6e6f6973736573ULL,
+			      0x20202020202020ULL) &&
 			    W(8, 7, 0x73657269707865ULL, 0x20202020202020ULL))
 				return SIP_HDR_SESSION_EXPIRES;
 			break;
@@ -384,21 +400,29 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 16:
 		switch (sc_lower(p[0])) {
 		case 'c':
-			if (W(0, 8, 0x2d746e65746e6f63ULL, 0x20202020202020ULL) &&
-			    W(8, 8, 0x676e69646f636e65ULL, 0x2020202020202020ULL))
+			if (W(0, 8, 0x2d746e65746e6f63ULL,
+			      0x20202020202020ULL) &&
+			    W(8, 8, 0x676e69646f636e65ULL,
+			      0x2020202020202020ULL))
 				return SIP_HDR_CONTENT_ENCODING;
-			if (W(0, 8, 0x2d746e65746e6f63ULL, 0x20202020202020ULL) &&
-			    W(8, 8, 0x65676175676e616cULL, 0x2020202020202020ULL))
+			if (W(0, 8, 0x2d746e65746e6f63ULL,
+			      0x20202020202020ULL) &&
+			    W(8, 8, 0x65676175676e616cULL,
+			      0x2020202020202020ULL))
 				return SIP_HDR_CONTENT_LANGUAGE;
 			break;
 		case 'w':
-			if (W(0, 8, 0x687475612d777777ULL, 0x2020202000202020ULL) &&
-			    W(8, 8, 0x6574616369746e65ULL, 0x2020202020202020ULL))
+			if (W(0, 8, 0x687475612d777777ULL,
+			      0x2020202000202020ULL) &&
+			    W(8, 8, 0x6574616369746e65ULL,
+			      0x2020202020202020ULL))
 				return SIP_HDR_WWW_AUTHENTICATE;
 			break;
 		case 'x':
-			if (W(0, 8, 0x646b6e7572742d78ULL, 0x2020202020200020ULL) &&
-			    W(8, 8, 0x64692d6c6c61632dULL, 0x2020002020202000ULL))
+			if (W(0, 8, 0x646b6e7572742d78ULL,
+			      0x2020202020200020ULL) &&
+			    W(8, 8, 0x64692d6c6c61632dULL,
+			      0x2020002020202000ULL))
 				return SIP_HDR_X_TRUNKD_CALL_ID;
 			break;
 		default:
@@ -408,8 +432,10 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 18:
 		switch (sc_lower(p[0])) {
 		case 'p':
-			if (W(0, 8, 0x75612d79786f7270ULL, 0x2020002020202020ULL) &&
-			    W(8, 8, 0x616369746e656874ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x75612d79786f7270ULL,
+			      0x2020002020202020ULL) &&
+			    W(8, 8, 0x616369746e656874ULL,
+			      0x2020202020202020ULL) &&
 			    W(16, 2, 0x6574ULL, 0x2020ULL))
 				return SIP_HDR_PROXY_AUTHENTICATE;
 			break;
@@ -420,24 +446,32 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 19:
 		switch (sc_lower(p[0])) {
 		case 'a':
-			if (W(0, 8, 0x69746e6568747561ULL, 0x2020202020202020ULL) &&
-			    W(8, 8, 0x692d6e6f69746163ULL, 0x2000202020202020ULL) &&
+			if (W(0, 8, 0x69746e6568747561ULL,
+			      0x2020202020202020ULL) &&
+			    W(8, 8, 0x692d6e6f69746163ULL,
+			      0x2000202020202020ULL) &&
 			    W(16, 3, 0x6f666eULL, 0x202020ULL))
 				return SIP_HDR_AUTHENTICATION_INFO;
 			break;
 		case 'c':
-			if (W(0, 8, 0x2d746e65746e6f63ULL, 0x20202020202020ULL) &&
-			    W(8, 8, 0x7469736f70736964ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x2d746e65746e6f63ULL,
+			      0x20202020202020ULL) &&
+			    W(8, 8, 0x7469736f70736964ULL,
+			      0x2020202020202020ULL) &&
 			    W(16, 3, 0x6e6f69ULL, 0x202020ULL))
 				return SIP_HDR_CONTENT_DISPOSITION;
 			break;
 		case 'p':
-			if (W(0, 8, 0x7472657373612d70ULL, 0x2020202020200020ULL) &&
-			    W(8, 8, 0x746e6564692d6465ULL, 0x2020202020002020ULL) &&
+			if (W(0, 8, 0x7472657373612d70ULL,
+			      0x2020202020200020ULL) &&
+			    W(8, 8, 0x746e6564692d6465ULL,
+			      0x2020202020002020ULL) &&
 			    W(16, 3, 0x797469ULL, 0x202020ULL))
 				return SIP_HDR_P_ASSERTED_IDENTITY;
-			if (W(0, 8, 0x75612d79786f7270ULL, 0x2020002020202020ULL) &&
-			    W(8, 8, 0x74617a69726f6874ULL, 0x2020202020202020ULL) &&
+			if (W(0, 8, 0x75612d79786f7270ULL,
+			      0x2020002020202020ULL) &&
+			    W(8, 8, 0x74617a69726f6874ULL,
+			      0x2020202020202020ULL) &&
 			    W(16, 3, 0x6e6f69ULL, 0x202020ULL))
 				return SIP_HDR_PROXY_AUTHORIZATION;
 			break;
@@ -448,8 +482,10 @@ enum sip_hdr_id sip_hdr_id(const struct pl *name)
 	case 20:
 		switch (sc_lower(p[0])) {
 		case 'p':
-			if (W(0, 8, 0x7265666572702d70ULL, 0x2020202020200020ULL) &&
-			    W(8, 8, 0x6e6564692d646572ULL, 0x2020202000202020ULL) &&
+			if (W(0, 8, 0x7265666572702d70ULL,
+			      0x2020202020200020ULL) &&
+			    W(8, 8, 0x6e6564692d646572ULL,
+			      0x2020202000202020ULL) &&
 			    W(16, 4, 0x79746974ULL, 0x20202020ULL))
 				return SIP_HDR_P_PREFERRED_IDENTITY;
 			break;

@@ -101,8 +101,8 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 				return fail(reasonp,
 					    "Empty element in a header list",
 					    EBADMSG);
-			err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s),
-				      ls, ll);
+			err = hdr_add(msg, capp, id, ns, nl, s,
+				      (size_t)(e - s), ls, ll);
 			if (err)
 				goto out;
 			s = sc_ws(q + 1, ve);
@@ -138,8 +138,8 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 				return fail(reasonp,
 					    "Empty element in a header list",
 					    EBADMSG);
-			err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s),
-				      ls, ll);
+			err = hdr_add(msg, capp, id, ns, nl, s,
+				      (size_t)(e - s), ls, ll);
 			if (err)
 				goto out;
 			s = sc_ws(q + 1, ve);
@@ -233,8 +233,8 @@ static int decode_status_line(struct sip_msg *msg, const char *p,
 	if (le - c < 4 || !sc_is(c[0], SC_DIGIT) || !sc_is(c[1], SC_DIGIT) ||
 	    !sc_is(c[2], SC_DIGIT) || c[3] != ' ')
 		return fail(reasonp, "Malformed Status-Code", EBADMSG);
-	msg->scode = (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 +
-				(c[2] - '0'));
+	msg->scode =
+	    (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
 	if (msg->scode < 100 || msg->scode > 699)
 		return fail(reasonp, "Status-Code out of range", EBADMSG);
 	for (r = c + 4; r < le; r++) {
@@ -411,8 +411,7 @@ static int index_hdrs(struct sip_msg *msg, const char **reasonp)
 
 		if (!digits_u32(v->p, v->p + v->l, SIP_MSG_MAX_SIZE,
 				&msg->clen))
-			return fail(reasonp,
-				    "Malformed Content-Length header",
+			return fail(reasonp, "Malformed Content-Length header",
 				    EBADMSG);
 		msg->has_clen = true;
 	}
@@ -453,7 +452,8 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 			return fail(reasonp, "Malformed header line", EBADMSG);
 		}
 		if (*p == ' ' || *p == '\t')
-			return fail(reasonp, "Continuation line without header",
+			return fail(reasonp,
+				    "Continuation line without header",
 				    EBADMSG);
 		ls = p;
 		q = memchr(p, '\n', (size_t)(e - p));
@@ -502,8 +502,8 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 	return 0;
 }
 
-int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
-		   struct buf *mb, bool stream, const char **reasonp)
+int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
+		   bool stream, const char **reasonp)
 {
 	struct sip_msg *msg = NULL;
 	const char *p, *e, *le, *body;
@@ -512,6 +512,8 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
 
 	if (!msgp || !pl || (!pl->p && pl->l))
 		return fail(reasonp, "Invalid argument", EINVAL);
+	if (!pl->l)
+		return fail(reasonp, "Empty message", EBADMSG);
 	if (pl->l > SIP_MSG_MAX_SIZE)
 		return fail(reasonp, "Message too large", EMSGSIZE);
 	p = pl->p;

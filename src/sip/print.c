@@ -31,8 +31,8 @@ static int rollback(struct buf *b, size_t pos, size_t end, int err)
 
 static bool is_token(const struct pl *pl)
 {
-	return pl && pl->l && sc_span(pl->p, pl->p + pl->l, SC_TOKEN) ==
-					      pl->p + pl->l;
+	return pl && pl->l &&
+	       sc_span(pl->p, pl->p + pl->l, SC_TOKEN) == pl->p + pl->l;
 }
 
 void sip_edits_init(struct sip_edits *ed)
@@ -149,7 +149,7 @@ static int print_start(struct buf *b, const struct sip_msg *msg,
 {
 	if (msg->req) {
 		const struct pl *ruri =
-			ed && ed->ruri.l ? &ed->ruri : &msg->ruri_raw;
+		    ed && ed->ruri.l ? &ed->ruri : &msg->ruri_raw;
 
 		return sip_print_request_line(b, &msg->method_name, ruri);
 	}
@@ -188,8 +188,8 @@ int sip_print_msg(struct buf *b, const struct sip_msg *msg,
 			break;
 		if (line_edited(ed, h)) {
 			for (uint32_t k = i; k < j && !err; k++)
-				err = put_edited(b, ed, &msg->hdrs[k],
-						 body->l);
+				err =
+				    put_edited(b, ed, &msg->hdrs[k], body->l);
 		} else if (h->id == SIP_HDR_CONTENT_LENGTH) {
 			err = put_clen(b, body->l);
 		} else {
@@ -324,8 +324,8 @@ static int put_to(struct buf *b, const struct sip_msg *req,
 	struct sip_addr to;
 	int err;
 
-	if (!to_tag || !to_tag->l ||
-	    sip_addr_decode(&to, &req->h_to->val) || to.tag.l)
+	if (!to_tag || !to_tag->l || sip_addr_decode(&to, &req->h_to->val) ||
+	    to.tag.l)
 		return copy_lines(b, req, SIP_HDR_TO);
 	err = put_pl(b, &req->h_to->name);
 	err = err ? err : put(b, ": ", 2);
@@ -337,8 +337,8 @@ static int put_to(struct buf *b, const struct sip_msg *req,
 
 int sip_print_response(struct buf *b, const struct sip_msg *req,
 		       uint16_t scode, const char *reason,
-		       const struct pl *to_tag,
-		       const struct pl *extra_headers, const struct pl *body)
+		       const struct pl *to_tag, const struct pl *extra_headers,
+		       const struct pl *body)
 {
 	size_t pos, end;
 	int err;

@@ -35,9 +35,9 @@ enum { SIP_EDITS_MAX = 32 };
 struct sip_edits {
 	struct sip_edit e[SIP_EDITS_MAX];
 	uint32_t n;
-	struct pl ruri;	  /* set: new Request-URI (requests only) */
-	struct pl via;	  /* set: value of a Via put above the top one */
-	bool set_body;	  /* true: body replaces the message body */
+	struct pl ruri; /* set: new Request-URI (requests only) */
+	struct pl via;	/* set: value of a Via put above the top one */
+	bool set_body;	/* true: body replaces the message body */
 	struct pl body;
 	struct pl append; /* raw header lines added after the last header,
 			     each "Name: value\r\n" */
@@ -80,7 +80,7 @@ int sip_print_hdr(struct buf *b, enum sip_hdr_id id, const struct pl *val);
 int sip_print_hdr_name(struct buf *b, const struct pl *name,
 		       const struct pl *val);
 int sip_print_hdrf(struct buf *b, enum sip_hdr_id id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int sip_print_body(struct buf *b, const struct pl *ctype,
 		   const struct pl *body);
 
@@ -93,7 +93,7 @@ int sip_print_body(struct buf *b, const struct pl *ctype,
  * (req not a request, scode out of 100..699) or ENOMEM. */
 int sip_print_response(struct buf *b, const struct sip_msg *req,
 		       uint16_t scode, const char *reason,
-		       const struct pl *to_tag,
-		       const struct pl *extra_headers, const struct pl *body);
+		       const struct pl *to_tag, const struct pl *extra_headers,
+		       const struct pl *body);
 
 #endif

@@ -23,9 +23,9 @@ enum {
 	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
 	SC_DIGIT = 1 << 9,
 	SC_HEX = 1 << 10,
-	SC_URIC = 1 << 11,  /* absoluteURI body chars */
-	SC_IPV6 = 1 << 12,  /* hex, ':' and '.' */
-	SC_TEL = 1 << 13,   /* telephone-subscriber chars (lenient) */
+	SC_URIC = 1 << 11, /* absoluteURI body chars */
+	SC_IPV6 = 1 << 12, /* hex, ':' and '.' */
+	SC_TEL = 1 << 13,  /* telephone-subscriber chars (lenient) */
 };
 
 extern const uint16_t sip_chars[256];
@@ -39,8 +39,7 @@ static inline bool sc_is(char c, uint16_t cls)
 }
 
 /* Number of leading bytes of [p, e) in class cls. */
-static inline const char *sc_span(const char *p, const char *e,
-				  uint16_t cls)
+static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 {
 	while (p < e && sc_is(*p, cls))
 		p++;

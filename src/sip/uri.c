@@ -155,8 +155,7 @@ int sip_uri_decode(struct sip_uri *uri, const struct pl *pl)
 	return 0;
 }
 
-bool sip_param_get(const struct pl *params, const char *name,
-		   struct pl *valp)
+bool sip_param_get(const struct pl *params, const char *name, struct pl *valp)
 {
 	const char *p, *e;
 	size_t nl;
@@ -175,7 +174,8 @@ bool sip_param_get(const struct pl *params, const char *name,
 		}
 		n = sc_ws(p + 1, e);
 		ne = n;
-		while (ne < e && *ne != '=' && *ne != ';' && !sc_is(*ne, SC_WS))
+		while (ne < e && *ne != '=' && *ne != ';' &&
+		       !sc_is(*ne, SC_WS))
 			ne++;
 		v = sc_ws(ne, e);
 		ve = v;
@@ -243,8 +243,14 @@ static int unesc_next(const char **pp, const char *e)
 
 static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 {
-	const char *p = a->p, *pe = a->p + a->l;
-	const char *q = b->p, *qe = b->p + b->l;
+	const char *p, *pe, *q, *qe;
+
+	if (!a->l || !b->l)
+		return a->l == b->l;
+	p = a->p;
+	pe = p + a->l;
+	q = b->p;
+	qe = q + b->l;
 
 	while (p < pe && q < qe) {
 		int x = unesc_next(&p, pe), y = unesc_next(&q, qe);
@@ -259,14 +265,19 @@ static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 	return p == pe && q == qe;
 }
 
-static const char *const strict_params[] = {"user", "ttl", "method",
-					    "maddr", "transport"};
+static const char *const strict_params[] = {"user", "ttl", "method", "maddr",
+					    "transport"};
 
 /* Params of a compared with b: shared ones must match, the strict ones
  * must appear in both. */
 static bool params_match(const struct pl *a, const struct pl *b)
 {
-	const char *p = a->p, *e = a->p + a->l;
+	const char *p, *e;
+
+	if (!a->l)
+		return true;
+	p = a->p;
+	e = p + a->l;
 
 	while (p < e) {
 		const char *n = p + 1, *ne, *v, *ve;
@@ -294,8 +305,8 @@ static bool params_match(const struct pl *a, const struct pl *b)
 				return false;
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(strict_params) /
-					       sizeof(strict_params[0]);
+		for (size_t i = 0;
+		     i < sizeof(strict_params) / sizeof(strict_params[0]);
 		     i++) {
 			struct pl np;
 

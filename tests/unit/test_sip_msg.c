@@ -15,24 +15,24 @@
 #include "sip/msg.h"
 
 static const char invite[] =
-	"INVITE sip:+15005550006@trunk.example.com SIP/2.0\r\n"
-	"Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asd;rport\r\n"
-	"v: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bKx;"
-	"received=192.0.2.1 , SIP/2.0/UDP h.example.com\r\n"
-	"Max-Forwards: 70\r\n"
-	"Route: <sip:p1.example.com;lr>, \"a, b\" <sip:p2.example.com;lr>\r\n"
-	"To: <sip:+15005550006@trunk.example.com>\r\n"
-	"f: \"Alice\" <sip:alice@pbx.example.com>;tag=1928301774\r\n"
-	"Call-ID: a84b4c76e66710@pc33.example.com\r\n"
-	"CSeq: 314159 INVITE\r\n"
-	"Contact: <sip:alice@192.0.2.10:5062>;expires=60\r\n"
-	"X-Custom: hello, world\r\n"
-	"Subject: folded\r\n line\r\n"
-	"Content-Type: application/sdp\r\n"
-	"Content-Length: 4\r\n"
-	"\r\n"
-	"v=0\n"
-	"trailing junk ignored on a datagram";
+    "INVITE sip:+15005550006@trunk.example.com SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asd;rport\r\n"
+    "v: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bKx;"
+    "received=192.0.2.1 , SIP/2.0/UDP h.example.com\r\n"
+    "Max-Forwards: 70\r\n"
+    "Route: <sip:p1.example.com;lr>, \"a, b\" <sip:p2.example.com;lr>\r\n"
+    "To: <sip:+15005550006@trunk.example.com>\r\n"
+    "f: \"Alice\" <sip:alice@pbx.example.com>;tag=1928301774\r\n"
+    "Call-ID: a84b4c76e66710@pc33.example.com\r\n"
+    "CSeq: 314159 INVITE\r\n"
+    "Contact: <sip:alice@192.0.2.10:5062>;expires=60\r\n"
+    "X-Custom: hello, world\r\n"
+    "Subject: folded\r\n line\r\n"
+    "Content-Type: application/sdp\r\n"
+    "Content-Length: 4\r\n"
+    "\r\n"
+    "v=0\n"
+    "trailing junk ignored on a datagram";
 
 static int decode(struct sip_msg **msgp, const char *s, bool stream,
 		  const char **reasonp)
@@ -62,7 +62,8 @@ static void test_decode_invite(void **state)
 	assert_int_equal(sip_msg_hdr_count(msg, SIP_HDR_VIA), 3);
 	assert_int_equal(sip_msg_hdr_count(msg, SIP_HDR_ROUTE), 2);
 	assert_int_equal(msg->nhdrs, 15);
-	assert_true(pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
+	assert_true(
+	    pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
 	assert_int_equal(msg->cseq.num, 314159);
 	assert_int_equal(msg->cseq.method, SIP_METHOD_INVITE);
 	assert_int_equal(msg->maxfwd, 70);
@@ -164,8 +165,8 @@ static void expect_invalid(const char *m, bool stream, const char *want)
 		fail_msg("reason \"%s\", want \"%s\"", reason, want);
 }
 
-#define BASE_HDRS                                                           \
-	"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\n"          \
+#define BASE_HDRS                                                             \
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\n"             \
 	"From: <sip:c@d>;tag=1\r\nCall-ID: id1\r\nCSeq: 1 OPTIONS\r\n"
 
 static void test_duplicates(void **state)
@@ -222,10 +223,10 @@ static void test_invalid(void **state)
 		       false, "CSeq number out of range");
 	expect_invalid("OPTIONS sip:a@b SIP/3.0\r\n" BASE_HDRS "\r\n", false,
 		       "Unsupported SIP version");
-	expect_invalid("OPTIONS  sip:a@b SIP/2.0\r\n" BASE_HDRS "\r\n",
-		       false, "Extra whitespace in the start line");
-	expect_invalid("OPTIONS <sip:a@b> SIP/2.0\r\n" BASE_HDRS "\r\n",
-		       false, "Malformed Request-URI");
+	expect_invalid("OPTIONS  sip:a@b SIP/2.0\r\n" BASE_HDRS "\r\n", false,
+		       "Extra whitespace in the start line");
+	expect_invalid("OPTIONS <sip:a@b> SIP/2.0\r\n" BASE_HDRS "\r\n", false,
+		       "Malformed Request-URI");
 	expect_invalid("OPTIONS sip:a@b?x=y SIP/2.0\r\n" BASE_HDRS "\r\n",
 		       false, "Headers not allowed in Request-URI");
 	expect_invalid("SIP/2.0 1000 Big\r\n" BASE_HDRS "\r\n", false,
@@ -251,6 +252,18 @@ static void test_invalid(void **state)
 		       "Route: sip:a@b\r\n\r\n",
 		       false, "Malformed Route header");
 	expect_invalid("", false, "Empty message");
+	expect_invalid("\r\n\r\n", false, "Empty message");
+	{
+		struct sip_msg *msg = NULL;
+		struct pl none = PL_INIT;
+		const char *reason = NULL;
+
+		assert_int_equal(
+		    sip_msg_decode(&msg, &none, NULL, false, &reason),
+		    EBADMSG);
+		assert_null(msg);
+		assert_string_equal(reason, "Empty message");
+	}
 	expect_invalid("OPTIONS sip:a@b SIP/2.0", false,
 		       "Start line not terminated");
 	expect_invalid("OPTIONS sip:a@b SIP/2.0\r\n" BASE_HDRS "Foo: x", false,
@@ -289,9 +302,8 @@ static char *many_hdrs(unsigned n, size_t vlen)
 	char *s;
 
 	assert_non_null(b);
-	assert_int_equal(buf_printf(b, "OPTIONS sip:a@b SIP/2.0\r\n%s",
-				    BASE_HDRS),
-			 0);
+	assert_int_equal(
+	    buf_printf(b, "OPTIONS sip:a@b SIP/2.0\r\n%s", BASE_HDRS), 0);
 	for (unsigned i = 0; i < n; i++) {
 		assert_int_equal(buf_printf(b, "X-H%u: ", i), 0);
 		for (size_t k = 0; k < vlen; k++)
@@ -361,7 +373,8 @@ static void test_mb_ref(void **state)
 	assert_int_equal(sip_msg_decode(&msg, &pl, mb, true, NULL), 0);
 	assert_int_equal(mem_nrefs(mb), 2);
 	mem_deref(mb);
-	assert_true(pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
+	assert_true(
+	    pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
 	mem_deref(msg);
 }
 
@@ -386,6 +399,10 @@ static void test_frame(void **state)
 	/* body not all there yet */
 	pl_set(&pl, two, 40);
 	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
+	/* nothing at all (NULL slice) */
+	pl_set(&pl, NULL, 0);
+	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
+	assert_int_equal(skip, 0);
 	/* keep-alive only */
 	pl_set_str(&pl, "\r\n\r\n");
 	assert_int_equal(sip_msg_frame(&pl, &skip, &len, &reason), ENODATA);
@@ -456,17 +473,17 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_decode_invite),
-		LEAKCHECK_TEST(test_lazy_values),
-		LEAKCHECK_TEST(test_lazy_malformed),
-		LEAKCHECK_TEST(test_duplicates),
-		LEAKCHECK_TEST(test_invalid),
-		LEAKCHECK_TEST(test_lenient),
-		LEAKCHECK_TEST(test_limits),
-		LEAKCHECK_TEST(test_mb_ref),
-		LEAKCHECK_TEST(test_frame),
-		LEAKCHECK_TEST(test_oom),
-		LEAKCHECK_TEST(test_names),
+	    LEAKCHECK_TEST(test_decode_invite),
+	    LEAKCHECK_TEST(test_lazy_values),
+	    LEAKCHECK_TEST(test_lazy_malformed),
+	    LEAKCHECK_TEST(test_duplicates),
+	    LEAKCHECK_TEST(test_invalid),
+	    LEAKCHECK_TEST(test_lenient),
+	    LEAKCHECK_TEST(test_limits),
+	    LEAKCHECK_TEST(test_mb_ref),
+	    LEAKCHECK_TEST(test_frame),
+	    LEAKCHECK_TEST(test_oom),
+	    LEAKCHECK_TEST(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,9 +22,10 @@ static void test_via(void **state)
 	struct sip_via v;
 
 	(void)state;
-	assert_int_equal(dec(&v, "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;"
-				 "received=10.0.0.1;rport=5070;maddr=224.2.0.1;"
-				 "ttl=16;x=\"y\""),
+	assert_int_equal(dec(&v,
+			     "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;"
+			     "received=10.0.0.1;rport=5070;maddr=224.2.0.1;"
+			     "ttl=16;x=\"y\""),
 			 0);
 	assert_true(pl_eq_str(&v.proto, "SIP/2.0/UDP"));
 	assert_int_equal(v.tp, SIP_TP_UDP);
@@ -83,8 +84,7 @@ static void test_bad_via(void **state)
 	assert_int_equal(dec(&v, "SIP/2.0/UDP h;branch="), EBADMSG);
 	assert_int_equal(dec(&v, "SIP/2.0/UDP h;ttl=256"), EBADMSG);
 	assert_int_equal(dec(&v, "SIP/2.0/UDP h;rport=x"), EBADMSG);
-	assert_int_equal(dec(&v, "SIP/2.0/UDP h;received=host.name"),
-			 EBADMSG);
+	assert_int_equal(dec(&v, "SIP/2.0/UDP h;received=host.name"), EBADMSG);
 	assert_int_equal(dec(&v, "SIP/2.0/UDP h:70000"), EBADMSG);
 	assert_int_equal(dec(&v, "SIP/2.0/UDP [::1"), EBADMSG);
 	assert_int_equal(dec(&v, "SIP/2.0/UDP h junk"), EBADMSG);
@@ -94,8 +94,8 @@ static void test_bad_via(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_via),
-		LEAKCHECK_TEST(test_bad_via),
+	    LEAKCHECK_TEST(test_via),
+	    LEAKCHECK_TEST(test_bad_via),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
