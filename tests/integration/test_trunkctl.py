@@ -240,6 +240,12 @@ class TestTrunkctl(unittest.TestCase):
         fails(self, ["trunks", "add-acl", tk,
                      "AL" + "0" * 32], code=None)
 
+        # --sid prints the sid alone, for scripts
+        out = ok("trunks", "create", "--domain", "sid.example.net", "--sid")
+        self.assertRegex(out, r"^TK[0-9a-f]{32}\n$")
+        self.assertEqual(ok("trunks", "show", out.strip(), "--sid"), out)
+        ok("trunks", "delete", out.strip())
+
         self.assertEqual(ok("trunks", "delete", tk), "deleted %s\n" % tk)
         fails(self, ["trunks", "show", tk], code=20404)
         fails(self, ["trunks", "delete", tk], code=20404)

@@ -93,6 +93,7 @@ struct config {
 	const char *auth_token;
 	const char *data_dir;	 /* "./var" */
 	bool json;
+	bool sid_only; /* --sid: print only the object's sid (scripts) */
 	bool dry_run;
 	bool verbose;
 	char api_buf[512];

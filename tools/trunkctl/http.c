@@ -161,7 +161,18 @@ static int print_item(const struct config *cfg, const struct body *b)
 		fprintf(stderr, "error: the API answered with no JSON\n");
 		return 1;
 	}
-	if (cfg->json) {
+	if (cfg->sid_only) {
+		const char *sid =
+			json_string_value(json_object_get(j, "sid"));
+
+		if (!sid) {
+			fprintf(stderr, "error: the answer has no sid\n");
+			json_decref(j);
+			return 1;
+		}
+		puts(sid);
+	}
+	else if (cfg->json) {
 		print_json(j);
 	}
 	else {

@@ -25,6 +25,8 @@ static void usage_main(FILE *f)
 		"  --data DIR           read DIR/credentials (default "
 		"./var)\n"
 		"  --json               print the raw JSON\n"
+		"  --sid                print only the sid of the object "
+		"(create, show, update)\n"
 		"  --dry-run            print the request, send nothing\n"
 		"  --verbose            show the HTTP exchange on stderr\n"
 		"  --help               help for trunkctl, a group or a "
@@ -186,6 +188,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--json")) {
 			cfg.json = true;
+			continue;
+		}
+		if (!strcmp(a, "--sid")) {
+			cfg.sid_only = true;
 			continue;
 		}
 		if (!strcmp(a, "--dry-run")) {
