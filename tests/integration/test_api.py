@@ -247,7 +247,7 @@ def main():
                204)
         # settings
         s = expect("settings", a.req("POST", "/v1/Settings", {
-            "DialingPermissionsInheritance": "false"}), 200)
+            "DialingPermissionsInheritance": "false"}), 202)
         check("settings value", s and s["dialing_permissions_inheritance"]
               is False)
         # alerts (none yet; filters validate)
