@@ -30,6 +30,9 @@ enum {
 
 extern const uint16_t sip_chars[256];
 
+/* Bit id set for the list headers of hdr.c (generated into hdr_id.c). */
+extern const uint64_t sip_hdr_list_mask;
+
 static inline bool sc_is(char c, uint16_t cls)
 {
 	return (sip_chars[(unsigned char)c] & cls) != 0;
@@ -47,7 +50,7 @@ static inline const char *sc_span(const char *p, const char *e,
 /* Skip LWS (SP, HTAB and the CRLF of folded lines). */
 static inline const char *sc_ws(const char *p, const char *e)
 {
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+	while (p < e && sc_is(*p, SC_WS))
 		p++;
 	return p;
 }
@@ -78,6 +81,11 @@ const char *sip_scan_quoted(const char *p, const char *e);
 
 /* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
+
+/* Span of chars of cls (which includes '%') from p, in one pass checking
+ * that each '%' starts a %HH escape. Returns the end, or NULL on a bad
+ * escape. */
+const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
 
 /* One header parameter (";name=value"); val is empty without '='. */
 struct sip_param {

@@ -18,15 +18,15 @@ static bool is_alpha(char c)
 static const char *scan_uri_params(const char *p, const char *e)
 {
 	while (p < e && *p == ';') {
-		const char *n = sc_span(p + 1, e, SC_PARAM);
+		const char *n = sip_span_escaped(p + 1, e, SC_PARAM);
 
-		if (n == p + 1 || !sip_scan_escaped(p + 1, n, SC_PARAM))
+		if (!n || n == p + 1)
 			return NULL;
 		p = n;
 		if (p < e && *p == '=') {
-			const char *v = sc_span(p + 1, e, SC_PARAM);
+			const char *v = sip_span_escaped(p + 1, e, SC_PARAM);
 
-			if (v == p + 1 || !sip_scan_escaped(p + 1, v, SC_PARAM))
+			if (!v || v == p + 1)
 				return NULL;
 			p = v;
 		}
@@ -40,14 +40,12 @@ static const char *scan_uri_headers(const char *p, const char *e)
 	char sep = '?';
 
 	while (p < e && *p == sep) {
-		const char *n = sc_span(p + 1, e, SC_HNV);
+		const char *n = sip_span_escaped(p + 1, e, SC_HNV);
 
-		if (n == p + 1 || !sip_scan_escaped(p + 1, n, SC_HNV))
+		if (!n || n == p + 1 || n >= e || *n != '=')
 			return NULL;
-		if (n >= e || *n != '=')
-			return NULL;
-		p = sc_span(n + 1, e, SC_HNV);
-		if (!sip_scan_escaped(n + 1, p, SC_HNV))
+		p = sip_span_escaped(n + 1, e, SC_HNV);
+		if (!p)
 			return NULL;
 		sep = '&';
 	}
