@@ -49,6 +49,12 @@ static const char *effective_account(struct api_req *r)
 	return api_auth_sid(r);
 }
 
+static unsigned flag(const struct store_row *row, const char *col,
+		     unsigned bit)
+{
+	return store_row_int(row, col, 0) ? bit : 0u;
+}
+
 /* Per-country bits of acc: defaults overlaid with its stored rows.
  * geo has numbering_country_count() entries. 0 or an error reply. */
 static int load_geo(struct api_req *r, const char *acc, uint8_t *geo)
@@ -75,17 +81,12 @@ static int load_geo(struct api_req *r, const char *acc, uint8_t *geo)
 		if (!k)
 			continue;
 		geo[numbering_country_index(k)] = (uint8_t)(
-			(store_row_int(row, "low_risk_numbers_enabled", 0)
-				 ? SNAP_DIAL_LOW_RISK
-				 : 0) |
-			(store_row_int(row, "high_risk_special_numbers_enabled",
-				       0)
-				 ? SNAP_DIAL_HIGH_RISK_SPECIAL
-				 : 0) |
-			(store_row_int(row,
-				       "high_risk_tollfraud_numbers_enabled", 0)
-				 ? SNAP_DIAL_HIGH_RISK_TOLLFRAUD
-				 : 0));
+			flag(row, "low_risk_numbers_enabled",
+			     SNAP_DIAL_LOW_RISK) |
+			flag(row, "high_risk_special_numbers_enabled",
+			     SNAP_DIAL_HIGH_RISK_SPECIAL) |
+			flag(row, "high_risk_tollfraud_numbers_enabled",
+			     SNAP_DIAL_HIGH_RISK_TOLLFRAUD));
 	}
 	mem_deref(rows);
 	return 0;

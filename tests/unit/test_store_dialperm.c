@@ -27,6 +27,7 @@
 
 static const char *ACC = "AC00000000000000000000000000000001";
 static const char *SUB = "AC00000000000000000000000000000002";
+static const char *ACC_UNKNOWN = "AC0000000000000000000000000000ffff";
 static const char *TOKEN = "0123456789abcdefXYZ";
 
 static struct store *open_db(void)
@@ -102,8 +103,7 @@ static void test_defaults(void **state)
 	assert_int_equal(geo_of(s, ACC, "PR"), SNAP_DIAL_LOW_RISK);
 	assert_int_equal(geo_of(s, SUB, "DE"), 0);
 	/* unknown account: defaults */
-	assert_int_equal(snapshot_dialperm_bits(
-				 s, "AC0000000000000000000000000000ffff", "US"),
+	assert_int_equal(snapshot_dialperm_bits(s, ACC_UNKNOWN, "US"),
 			 SNAP_DIAL_LOW_RISK);
 	assert_null(snapshot_dialperm(s, ACC, "US"));
 	mem_deref(s);
