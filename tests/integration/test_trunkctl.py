@@ -214,10 +214,10 @@ class TestTrunkctl(unittest.TestCase):
         ok("trunks", "update", tk, "--secure=false")
         self.assertIs(js("trunks", "show", tk)["secure"], False)
         fails(self, ["trunks", "create", "--domain", "bad domain"],
-              code=21245)
+              code=21232)
         # the domain is taken
         fails(self, ["trunks", "create", "--domain", "acme.example.net"],
-              code=21245)
+              code=21248)
         fails(self, ["trunks", "create", "--cps", "many"], rc_want=2,
               text="--cps wants a number")
 
