@@ -32,7 +32,7 @@ struct mem_tstat {
 };
 
 static _Thread_local struct mem_tstat tstat;
-static struct mem_tstat shared; /* fallback, atomic read-modify-write */
+static struct mem_tstat shared;	    /* fallback, atomic read-modify-write */
 static struct mem_tstat *stat_list; /* guarded by stat_lock */
 static ssize_t retired_blocks;	    /* guarded by stat_lock */
 static ssize_t retired_bytes;	    /* guarded by stat_lock */
@@ -48,7 +48,8 @@ static void tstat_retire(void *arg)
 	struct mem_tstat *t = arg, **pp;
 
 	pthread_mutex_lock(&stat_lock);
-	retired_blocks += atomic_load_explicit(&t->blocks, memory_order_relaxed);
+	retired_blocks +=
+	    atomic_load_explicit(&t->blocks, memory_order_relaxed);
 	retired_bytes += atomic_load_explicit(&t->bytes, memory_order_relaxed);
 	for (pp = &stat_list; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
@@ -110,7 +111,7 @@ static inline void stat_add(struct mem_tstat *t, size_t off, ssize_t d)
 }
 
 #define STAT_BLOCKS offsetof(struct mem_tstat, blocks)
-#define STAT_BYTES offsetof(struct mem_tstat, bytes)
+#define STAT_BYTES  offsetof(struct mem_tstat, bytes)
 
 static struct mem_hdr *hdr_of(const void *data)
 {

@@ -456,7 +456,8 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 	const char *s1, *s2;
 	uint32_t pt, srate, nch = 1;
 
-	if (!fields(&a->value, f, 2) || !dec_u32(&f[0], &pt) || pt > SDP_MAX_PT)
+	if (!fields(&a->value, f, 2) || !dec_u32(&f[0], &pt) ||
+	    pt > SDP_MAX_PT)
 		FAIL(d, "Malformed a=rtpmap");
 	s1 = pl_chr(&f[1], '/');
 	if (!s1)
@@ -520,8 +521,8 @@ static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 		n++;
 	if ((n != 1 && n != 4) || !dec_u32(&f[0], &port) || port > 65535)
 		FAIL(d, "Malformed a=rtcp");
-	if (n == 4 && (!PL_IS(&f[1], "IN") ||
-		       conn_decode(&c, &f[2], &f[3]) || c.suffix.l))
+	if (n == 4 && (!PL_IS(&f[1], "IN") || conn_decode(&c, &f[2], &f[3]) ||
+		       c.suffix.l))
 		FAIL(d, "Malformed a=rtcp");
 	if (!d->m)
 		return 0;
@@ -680,16 +681,20 @@ static void sess_destroy(void *data)
 /* Count m= and a= lines to size the block. */
 static void prescan(const struct pl *body, uint32_t *nmp, uint32_t *nap)
 {
-	struct pl rest = *body, line;
+	const char *p = body->p, *e = p + body->l, *nl;
 	uint32_t nm = 0, na = 0;
 
-	while (sdp_line_next(&rest, &line)) {
-		if (line.l >= 2 && line.p[1] == '=') {
-			if (line.p[0] == 'm')
+	for (;;) {
+		if (e - p >= 2 && p[1] == '=') {
+			if (p[0] == 'm')
 				nm++;
-			else if (line.p[0] == 'a')
+			else if (p[0] == 'a')
 				na++;
 		}
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
 	*nmp = nm;
 	*nap = na;

@@ -143,7 +143,8 @@ int sip_uri_decode_in(struct sip_uri *up, const struct pl *pl)
 		return decode_tel(u, q, e);
 	default:
 		/* absoluteURI: checked for its characters only */
-		return (q < e && sip_scan_escaped(q, e, SC_URIC)) ? 0 : EBADMSG;
+		return (q < e && sip_scan_escaped(q, e, SC_URIC)) ? 0
+								  : EBADMSG;
 	}
 }
 
