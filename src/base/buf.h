@@ -30,7 +30,8 @@ int buf_write_pl(struct buf *b, const struct pl *pl);
 int buf_write_u8(struct buf *b, uint8_t v);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Valid bytes [0, end) as a pl. */
 struct pl buf_pl(const struct buf *b);

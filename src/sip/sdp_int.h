@@ -1,0 +1,26 @@
+/* Private helpers shared by the SDP parser and printer (src/sip only). */
+#ifndef TRUNKD_SIP_SDP_INT_H
+#define TRUNKD_SIP_SDP_INT_H
+
+#include <stdbool.h>
+
+#include "base/pl.h"
+
+/* Next line of rest (up to LF, without CR LF); advances rest. False at
+ * the end. */
+bool sdp_line_next(struct pl *rest, struct pl *line);
+
+/* Next field separated by runs of SP/HTAB; advances rest. False when no
+ * field is left. */
+bool sdp_field_next(struct pl *rest, struct pl *f);
+
+/* Non-empty and only RFC 4566 token-chars. */
+bool sdp_is_token(const struct pl *pl);
+
+/* Address family of addr for addrtype "IP4"/"IP6": AF_INET/AF_INET6 for
+ * a literal, AF_UNSPEC for a host name (unless literal_only), -1 if
+ * malformed. */
+int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
+		bool literal_only);
+
+#endif

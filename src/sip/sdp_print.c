@@ -1,0 +1,274 @@
+/* SDP printer for rewriting (addresses, ports, formats, o= version); see
+ * sdp.h. It walks the parsed body line by line again, so every line it
+ * does not rewrite is copied as written. */
+#include "sip/sdp.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sip/sdp_int.h"
+
+void sdp_rewrite_init(struct sdp_rewrite *rw)
+{
+	if (rw)
+		memset(rw, 0, sizeof(*rw));
+}
+
+void sdp_rewrite_port(struct sdp_rewrite *rw, uint32_t idx, uint16_t port,
+		      uint16_t rtcp_port)
+{
+	if (!rw || idx >= SDP_MAX_MEDIA)
+		return;
+	rw->media[idx].set_port = true;
+	rw->media[idx].port = port;
+	rw->media[idx].rtcp_port = rtcp_port;
+}
+
+void sdp_rewrite_keep_pt(struct sdp_rewrite *rw, uint32_t idx, int pt)
+{
+	if (!rw || idx >= SDP_MAX_MEDIA || pt < 0 || pt > SDP_MAX_PT)
+		return;
+	rw->media[idx].filter = true;
+	rw->media[idx].keep[pt / 64] |= (uint64_t)1 << (pt % 64);
+}
+
+static bool bit_get(const uint64_t *bits, int pt)
+{
+	return (bits[pt / 64] >> (pt % 64)) & 1;
+}
+
+/* What one media section prints. */
+struct mplan {
+	bool filter;   /* format filtering applies */
+	uint64_t keep[2];
+	bool set_port;
+	uint16_t port;
+	bool rtcp_drop;
+	uint16_t rtcp_port;
+};
+
+static void plan_media(struct mplan *p, const struct sdp_media *m,
+		       const struct sdp_rewrite *rw, uint32_t idx)
+{
+	memset(p, 0, sizeof(*p));
+	if (!rw || idx >= SDP_MAX_MEDIA)
+		return;
+	p->set_port = rw->media[idx].set_port;
+	p->port = rw->media[idx].port;
+	if (p->set_port) {
+		p->rtcp_port = rw->media[idx].rtcp_port;
+		p->rtcp_drop = !p->rtcp_port;
+	}
+	if (rw->media[idx].filter && m->rtp) {
+		bool any = false;
+
+		p->filter = true;
+		for (uint32_t i = 0; i < m->nfmts; i++) {
+			int pt = m->fmts[i].pt;
+
+			if (bit_get(rw->media[idx].keep, pt)) {
+				p->keep[pt / 64] |= (uint64_t)1 << (pt % 64);
+				any = true;
+			}
+		}
+		if (!any) {
+			/* rejected stream: port 0, first format only */
+			int pt = m->fmts[0].pt;
+
+			p->keep[pt / 64] |= (uint64_t)1 << (pt % 64);
+			p->set_port = true;
+			p->port = 0;
+			p->rtcp_drop = true;
+			p->rtcp_port = 0;
+		}
+	}
+}
+
+static int crlf(struct buf *b)
+{
+	return buf_write(b, "\r\n", 2);
+}
+
+/* Decimal increment of a digit string. */
+static int print_incr(struct buf *b, const struct pl *d)
+{
+	size_t k = 0;
+	int err = 0;
+
+	while (k < d->l && d->p[d->l - 1 - k] == '9')
+		k++;
+	if (k == d->l) {
+		err = buf_write(b, "1", 1);
+	} else {
+		size_t pre = d->l - k - 1;
+
+		err = buf_write(b, d->p, pre);
+		if (!err)
+			err = buf_write_u8(b, (uint8_t)(d->p[pre] + 1));
+	}
+	for (size_t i = 0; !err && i < k; i++)
+		err = buf_write(b, "0", 1);
+	return err;
+}
+
+static int print_origin(struct buf *b, const struct sdp_session *s,
+			const struct sdp_rewrite *rw, const char *atype)
+{
+	const struct sdp_origin *o = &s->origin;
+	int err;
+
+	err = buf_printf(b, "o=%.*s %.*s ", PL_ARG(&o->user),
+			 PL_ARG(&o->sess_id));
+	if (err)
+		return err;
+	if (rw->bump_version)
+		err = print_incr(b, &o->sess_version);
+	else
+		err = buf_write_pl(b, &o->sess_version);
+	if (err)
+		return err;
+	if (rw->addr.l)
+		return buf_printf(b, " IN %s %.*s\r\n", atype,
+				  PL_ARG(&rw->addr));
+	return buf_printf(b, " IN %.*s %.*s\r\n", PL_ARG(&o->addr.addrtype),
+			  PL_ARG(&o->addr.addr));
+}
+
+static int print_mline(struct buf *b, const struct sdp_media *m,
+		       const struct mplan *p)
+{
+	int err;
+
+	err = buf_printf(b, "m=%.*s ", PL_ARG(&m->type));
+	if (!err && p->set_port)
+		err = buf_printf(b, "%u", (unsigned)p->port);
+	else if (!err && m->nports > 1)
+		err = buf_printf(b, "%u/%u", (unsigned)m->port,
+				 (unsigned)m->nports);
+	else if (!err)
+		err = buf_printf(b, "%u", (unsigned)m->port);
+	if (!err)
+		err = buf_printf(b, " %.*s", PL_ARG(&m->proto));
+	for (uint32_t i = 0; !err && i < m->nfmts; i++) {
+		if (p->filter && !bit_get(p->keep, m->fmts[i].pt))
+			continue;
+		err = buf_printf(b, " %.*s", PL_ARG(&m->fmts[i].id));
+	}
+	return err ? err : crlf(b);
+}
+
+/* a=rtpmap / a=fmtp / a=rtcp-fb lines of a payload type that was
+ * filtered out are dropped. */
+static bool attr_filtered(const struct pl *name, const struct pl *value,
+			  const struct mplan *p)
+{
+	struct pl rest = *value, f;
+	uint32_t pt;
+
+	if (!p->filter)
+		return false;
+	if (!pl_eq_str(name, "rtpmap") && !pl_eq_str(name, "fmtp") &&
+	    !pl_eq_str(name, "rtcp-fb"))
+		return false;
+	if (!sdp_field_next(&rest, &f) || pl_u32(&f, &pt) || pt > SDP_MAX_PT)
+		return false; /* "*" or a non-RTP id: keep */
+	return !bit_get(p->keep, (int)pt);
+}
+
+static int print_attr(struct buf *b, const struct pl *line,
+		      const struct sdp_media *m, const struct mplan *p,
+		      const struct sdp_rewrite *rw, const char *atype)
+{
+	struct pl name = *line, value = PL_INIT;
+	const char *colon = pl_chr(line, ':');
+
+	if (colon) {
+		name.l = (size_t)(colon - line->p);
+		pl_set(&value, colon + 1, line->l - name.l - 1);
+	}
+	if (m && attr_filtered(&name, &value, p))
+		return 0;
+	if (m && pl_eq_str(&name, "rtcp") && m->has_rtcp) {
+		uint16_t port = m->rtcp_port;
+
+		if (p->rtcp_drop)
+			return 0;
+		if (p->rtcp_port)
+			port = p->rtcp_port;
+		if (rw && rw->addr.l)
+			return buf_printf(b, "a=rtcp:%u IN %s %.*s\r\n",
+					  (unsigned)port, atype,
+					  PL_ARG(&rw->addr));
+		if (m->rtcp_conn.set)
+			return buf_printf(b, "a=rtcp:%u IN %.*s %.*s\r\n",
+					  (unsigned)port,
+					  PL_ARG(&m->rtcp_conn.addrtype),
+					  PL_ARG(&m->rtcp_conn.addr));
+		return buf_printf(b, "a=rtcp:%u\r\n", (unsigned)port);
+	}
+	return buf_printf(b, "a=%.*s\r\n", PL_ARG(line));
+}
+
+int sdp_print(struct buf *b, const struct sdp_session *s,
+	      const struct sdp_rewrite *rw)
+{
+	const struct sdp_media *m = NULL;
+	const char *atype = "IP4";
+	struct pl rest, line;
+	struct mplan plan;
+	uint32_t mi = 0;
+	int err = 0;
+
+	if (!b || !s)
+		return EINVAL;
+	memset(&plan, 0, sizeof(plan));
+	if (rw && rw->addr.l) {
+		atype = pl_chr(&rw->addr, ':') ? "IP6" : "IP4";
+		struct pl at;
+
+		pl_set_str(&at, atype);
+		if (sdp_addr_af(&at, &rw->addr, true) < 0)
+			return EINVAL;
+	}
+
+	rest = s->raw;
+	while (!err && sdp_line_next(&rest, &line)) {
+		struct pl v;
+
+		if (line.l < 2)
+			continue; /* blank; the parser allows nothing else */
+		pl_set(&v, line.p + 2, line.l - 2);
+		switch (line.p[0]) {
+		case 'o':
+			if (rw && (rw->bump_version || rw->addr.l))
+				err = print_origin(b, s, rw, atype);
+			else
+				err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+			break;
+		case 'c':
+			if (rw && rw->addr.l)
+				err = buf_printf(b, "c=IN %s %.*s\r\n", atype,
+						 PL_ARG(&rw->addr));
+			else
+				err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+			break;
+		case 'm':
+			if (mi >= s->nmedia)
+				return EINVAL; /* not the parsed body */
+			m = &s->media[mi];
+			plan_media(&plan, m, rw, mi);
+			mi++;
+			err = print_mline(b, m, &plan);
+			break;
+		case 'a':
+			err = print_attr(b, &v, m, &plan, rw, atype);
+			break;
+		default:
+			err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+			break;
+		}
+	}
+	return err;
+}
