@@ -382,6 +382,7 @@ static void trunk_numbers(struct api_req *r, const char *tk,
 	}
 	snapshot_pub_kick(r->pub);
 	if (add) {
+		r->method = "GET";
 		api_crud(r, &res_tpn, sids, 1, sid);
 		if (r->status == 200)
 			r->status = 201;
@@ -472,7 +473,7 @@ static void settings(struct api_req *r)
 bool api_special(struct api_req *r)
 {
 	char a[64], b[64];
-	int n;
+	int n = 0;
 
 	if (!strcmp(r->path, "/2010-04-01/Accounts")) {
 		if (!strcmp(r->method, "GET"))
@@ -483,30 +484,35 @@ bool api_special(struct api_req *r)
 			api_error(r, 405, 20004, "Method not allowed");
 		return true;
 	}
+	n = 0;
 	if (sscanf(r->path, "/2010-04-01/Accounts/%63[^/]%n", a, &n) == 1 &&
-	    !r->path[n]) {
+	    n > 0 && !r->path[n]) {
 		account_item(r, a);
 		return true;
 	}
+	n = 0;
 	if (sscanf(r->path, "/v1/Trunks/%63[^/]/Recording%n", a, &n) == 1 &&
-	    !r->path[n]) {
+	    n > 0 && !r->path[n]) {
 		recording(r, a);
 		return true;
 	}
+	n = 0;
 	if (sscanf(r->path, "/v1/Trunks/%63[^/]/PhoneNumbers%n", a, &n) ==
 		    1 &&
-	    !r->path[n]) {
+	    n > 0 && !r->path[n]) {
 		trunk_numbers(r, a, NULL);
 		return true;
 	}
+	n = 0;
 	if (sscanf(r->path, "/v1/Trunks/%63[^/]/PhoneNumbers/%63[^/]%n", a, b,
 		   &n) == 2 &&
-	    !r->path[n]) {
+	    n > 0 && !r->path[n]) {
 		trunk_numbers(r, a, b);
 		return true;
 	}
+	n = 0;
 	if (sscanf(r->path, "/v2/Alarms/%63[^/]/status%n", a, &n) == 1 &&
-	    !r->path[n]) {
+	    n > 0 && !r->path[n]) {
 		alarm_status(r, a);
 		return true;
 	}

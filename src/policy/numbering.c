@@ -32,6 +32,11 @@ const struct numbering_country *numbering_country_at(size_t i)
 	return i < numbering_country_n ? &numbering_countries[i] : NULL;
 }
 
+size_t numbering_country_index(const struct numbering_country *c)
+{
+	return (size_t)(c - numbering_countries);
+}
+
 const struct numbering_country *numbering_country_find_pl(
 	const struct pl *iso)
 {

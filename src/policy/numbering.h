@@ -45,6 +45,10 @@ size_t numbering_country_count(void);
  * end. Use it to iterate. */
 const struct numbering_country *numbering_country_at(size_t i);
 
+/* Position of c in the table (its index for numbering_country_at() and
+ * for per-country arrays such as dialing permissions). */
+size_t numbering_country_index(const struct numbering_country *c);
+
 /* Country by ISO alpha-2 code (case-insensitive), or NULL. */
 const struct numbering_country *numbering_country_find(const char *iso);
 const struct numbering_country *numbering_country_find_pl(

@@ -1,0 +1,323 @@
+/* Transaction layer: the table, dispatch of received messages, the
+ * transaction object's life; see tsx.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "net/rand.h"
+#include "tsx/tsx_int.h"
+
+void tsx_config_default(struct tsx_config *cfg)
+{
+	if (!cfg)
+		return;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->t1 = 500;
+	cfg->t2 = 4000;
+	cfg->t4 = 5000;
+	cfg->td = 32000;
+	cfg->trying_ms = 0;
+	cfg->buckets = 16384;
+}
+
+static void on_transp_recv(struct sip_msg *msg, const struct sip_recv *rx,
+			   void *arg)
+{
+	tsx_layer_recv(arg, msg, rx);
+}
+
+static void layer_destroy(void *data)
+{
+	struct tsx_layer *tl = data;
+	struct le *le;
+
+	sip_transp_handler_set(tl->tp, NULL, NULL);
+	while ((le = tl->all.head)) {
+		struct tsx *tx = le->data;
+
+		tx->h = NULL; /* no callbacks from a destructor */
+		tsx_terminate(tx);
+	}
+	mem_deref(tl->ht);
+	mem_deref(tl->tp);
+	mem_deref(tl->tmrl);
+}
+
+int tsx_layer_alloc(struct tsx_layer **tlp, struct sip_transp *tp,
+		    struct tmrl *tmrl, const struct tsx_config *cfg,
+		    const struct tsx_tu *tu, void *arg)
+{
+	struct tsx_config def;
+	struct tsx_layer *tl;
+	int err;
+
+	if (!tlp || !tp || !tmrl)
+		return EINVAL;
+	tsx_config_default(&def);
+	tl = mem_zalloc(sizeof(*tl), layer_destroy);
+	if (!tl)
+		return ENOMEM;
+	tl->cfg = cfg ? *cfg : def;
+	if (!tl->cfg.t1)
+		tl->cfg.t1 = def.t1;
+	if (!tl->cfg.t2)
+		tl->cfg.t2 = def.t2;
+	if (!tl->cfg.t4)
+		tl->cfg.t4 = def.t4;
+	if (!tl->cfg.td)
+		tl->cfg.td = def.td;
+	if (!tl->cfg.buckets)
+		tl->cfg.buckets = def.buckets;
+	if (tu)
+		tl->tu = *tu;
+	tl->arg = arg;
+	err = hash_alloc(&tl->ht, tl->cfg.buckets);
+	if (err) {
+		mem_deref(tl);
+		return err;
+	}
+	tl->tp = mem_ref(tp);
+	tl->tmrl = mem_ref(tmrl);
+	sip_transp_handler_set(tp, on_transp_recv, tl);
+	*tlp = tl;
+	return 0;
+}
+
+void tsx_layer_stats(const struct tsx_layer *tl, struct tsx_stats *st)
+{
+	if (!tl || !st)
+		return;
+	*st = tl->st;
+	st->live = (uint32_t)list_count(&tl->all);
+}
+
+uint32_t tsx_key_branch(const struct pl *branch)
+{
+	return hash_pl(branch);
+}
+
+static void tsx_destroy(void *data)
+{
+	struct tsx *tx = data;
+
+	tmr_cancel(&tx->tmr_retx);
+	tmr_cancel(&tx->tmr_to);
+	tmr_cancel(&tx->tmr_trying);
+	list_unlink(&tx->le);
+	list_unlink(&tx->le_all);
+	mem_deref(tx->req);
+	mem_deref(tx->resp);
+	mem_deref(tx->req_mb);
+	mem_deref(tx->ack_mb);
+	mem_deref(tx->conn);
+	mem_deref(tx->rx.conn);
+	mem_deref(tx->totag);
+}
+
+int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
+	      struct sip_msg *req)
+{
+	struct tsx *tx = mem_zalloc(sizeof(*tx), tsx_destroy);
+
+	if (!tx)
+		return ENOMEM;
+	tx->tl = tl;
+	tx->kind = kind;
+	tx->req = mem_ref(req);
+	tx->method = req->method;
+	switch (kind) {
+	case TSX_ICT:
+		tx->state = TSX_CALLING;
+		break;
+	case TSX_IST:
+		tx->state = TSX_PROCEEDING;
+		break;
+	default:
+		tx->state = TSX_TRYING;
+		break;
+	}
+	*txp = tx;
+	return 0;
+}
+
+/* Into the table; the table holds a reference until terminated. */
+void tsx_link(struct tsx *tx)
+{
+	hash_append(tx->tl->ht, tx->key, &tx->le, mem_ref(tx));
+	list_append(&tx->tl->all, &tx->le_all, tx);
+}
+
+void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,
+		     uint16_t scode, int err)
+{
+	struct tsx_event ev = {
+		.type = type, .msg = msg, .scode = scode, .err = err};
+
+	if (tx->h)
+		tx->h(tx, &ev, tx->arg);
+}
+
+void tsx_terminate(struct tsx *tx)
+{
+	bool linked;
+
+	if (tx->state == TSX_TERMINATED)
+		return;
+	tx->state = TSX_TERMINATED;
+	tmr_cancel(&tx->tmr_retx);
+	tmr_cancel(&tx->tmr_to);
+	tmr_cancel(&tx->tmr_trying);
+	linked = tx->le.list != NULL;
+	list_unlink(&tx->le);
+	list_unlink(&tx->le_all);
+	tx->tl = NULL;
+	mem_ref(tx);
+	tsx_event_raise(tx, TSX_EV_TERMINATED, NULL, 0, 0);
+	tx->h = NULL;
+	if (linked)
+		mem_deref(tx); /* the table's reference */
+	mem_deref(tx);
+}
+
+struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
+			    enum sip_method method)
+{
+	struct le *le;
+
+	LIST_FOREACH(hash_bucket(tl->ht, tsx_key_branch(branch)), le) {
+		struct tsx *tx = le->data;
+
+		if (tx->kind != TSX_ICT && tx->kind != TSX_NICT)
+			continue;
+		if (tx->method == method && pl_eq(&tx->branch, branch))
+			return tx;
+	}
+	return NULL;
+}
+
+void tsx_layer_recv(struct tsx_layer *tl, struct sip_msg *msg,
+		    const struct sip_recv *rx)
+{
+	const struct sip_via *via;
+	struct tsx *tx;
+
+	if (!tl || !msg || !rx)
+		return;
+	if (sip_msg_via(msg, &via)) {
+		log_debug("tsx: message without a usable Via dropped");
+		return;
+	}
+	mem_ref(tl);
+	if (!msg->req) {
+		/* §17.1.3: top Via branch and CSeq method */
+		tx = pl_isset(&via->branch)
+			     ? tsx_find_client(tl, &via->branch,
+					       msg->cseq.method)
+			     : NULL;
+		if (tx && msg->cseq.method != SIP_METHOD_UNKNOWN)
+			tsx_client_recv(tx, msg);
+		else if (tx && pl_caseeq(&msg->cseq.method_name,
+					 &tx->req->method_name))
+			tsx_client_recv(tx, msg);
+		else {
+			tl->st.stray_responses++;
+			if (tl->tu.stray_h)
+				tl->tu.stray_h(msg, rx, tl->arg);
+		}
+		goto out;
+	}
+	if (msg->method == SIP_METHOD_CANCEL) {
+		tx = tsx_server_match(tl, msg, false);
+		if (tx)
+			tsx_server_recv(tx, msg, rx); /* retransmitted */
+		else
+			tsx_server_cancel(tl, msg, rx);
+		goto out;
+	}
+	tx = tsx_server_match(tl, msg, false);
+	if (tx) {
+		tsx_server_recv(tx, msg, rx);
+		goto out;
+	}
+	if (msg->method == SIP_METHOD_ACK) {
+		tl->st.stray_acks++;
+		if (tl->tu.ack_h)
+			tl->tu.ack_h(msg, rx, tl->arg);
+		goto out;
+	}
+	if (tsx_server_new(&tx, tl, msg, rx))
+		goto out;
+	if (tl->tu.request_h)
+		tl->tu.request_h(tx, msg, rx, tl->arg);
+	else
+		(void)tsx_reply(tx, 501, NULL, NULL, NULL, NULL);
+	mem_deref(tx);
+out:
+	mem_deref(tl);
+}
+
+void tsx_handler_set(struct tsx *tx, tsx_h *h, void *arg)
+{
+	if (!tx)
+		return;
+	tx->h = h;
+	tx->arg = arg;
+}
+
+enum tsx_kind tsx_kind_get(const struct tsx *tx)
+{
+	return tx ? tx->kind : TSX_NIST;
+}
+
+enum tsx_state tsx_state_get(const struct tsx *tx)
+{
+	return tx ? tx->state : TSX_TERMINATED;
+}
+
+const char *tsx_state_name(enum tsx_state st)
+{
+	static const char *const names[] = {
+		[TSX_CALLING] = "Calling",     [TSX_TRYING] = "Trying",
+		[TSX_PROCEEDING] = "Proceeding", [TSX_COMPLETED] = "Completed",
+		[TSX_CONFIRMED] = "Confirmed", [TSX_ACCEPTED] = "Accepted",
+		[TSX_TERMINATED] = "Terminated",
+	};
+
+	if ((unsigned)st > TSX_TERMINATED)
+		return "?";
+	return names[st];
+}
+
+struct sip_msg *tsx_request_msg(const struct tsx *tx)
+{
+	return tx ? tx->req : NULL;
+}
+
+uint16_t tsx_scode(const struct tsx *tx)
+{
+	return tx ? tx->scode : 0;
+}
+
+const char *tsx_totag(const struct tsx *st)
+{
+	return st && st->totag ? st->totag : "";
+}
+
+const struct sip_recv *tsx_recv_info(const struct tsx *st)
+{
+	if (!st || (st->kind != TSX_IST && st->kind != TSX_NIST))
+		return NULL;
+	return &st->rx;
+}
+
+void tsx_branch_make(char *buf, size_t sz)
+{
+	if (!buf || sz < 8) {
+		if (buf && sz)
+			buf[0] = '\0';
+		return;
+	}
+	memcpy(buf, "z9hG4bK", 7);
+	net_rand_token(buf + 7, sz - 7 > 25 ? 25 : sz - 7);
+}

@@ -1,0 +1,396 @@
+/* Server transactions: INVITE (RFC 3261 §17.2.1, RFC 6026 Accepted) and
+ * non-INVITE (§17.2.2), matching (§17.2.3) and CANCEL (§9.2). */
+#include <errno.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "net/rand.h"
+#include "tsx/tsx_int.h"
+
+static uint32_t key_2543(const struct sip_msg *msg)
+{
+	return hash_pl(&msg->callid);
+}
+
+static void on_deferred_err(void *arg)
+{
+	struct tsx *tx = arg;
+
+	tsx_transport_err(tx->deferred_err, tx);
+}
+
+/* A synchronous send failure: tell the TU from the loop, not from inside
+ * its own call. */
+void tsx_fail_later(struct tsx *tx, int err)
+{
+	if (!tx->tl)
+		return;
+	tmr_cancel(&tx->tmr_retx);
+	tx->deferred_err = err;
+	(void)tmr_start(tx->tl->tmrl, &tx->tmr_to, 0, on_deferred_err, tx);
+}
+
+void tsx_transport_err(int err, void *arg)
+{
+	struct tsx *tx = arg;
+
+	if (!tx->tl || tx->state == TSX_TERMINATED)
+		return;
+	tx->tl->st.transport_errors++;
+	log_info("tsx: transport error on %s transaction: %s",
+		 sip_method_name(tx->method), strerror(err));
+	mem_ref(tx);
+	tsx_event_raise(tx, TSX_EV_TRANSPORT_ERROR, NULL, 503, err);
+	tsx_terminate(tx);
+	mem_deref(tx);
+}
+
+static int send_resp(struct tsx *st)
+{
+	return sip_transp_send_response(st->tl->tp, &st->rx, &st->via,
+					st->resp, tsx_transport_err, st);
+}
+
+static void resend(struct tsx *st)
+{
+	int err;
+
+	if (!st->resp)
+		return;
+	st->tl->st.responses_resent++;
+	err = send_resp(st);
+	if (err)
+		tsx_fail_later(st, err);
+}
+
+static void on_trying(void *arg)
+{
+	struct tsx *st = arg;
+
+	if (st->state == TSX_PROCEEDING && !st->scode)
+		(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
+}
+
+int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
+		   struct sip_msg *msg, const struct sip_recv *rx)
+{
+	const struct sip_via *via;
+	const struct sip_addr *to;
+	struct tsx *st = NULL;
+	int err;
+
+	err = sip_msg_via(msg, &via);
+	if (err)
+		return err;
+	err = tsx_alloc(&st, tl,
+			msg->method == SIP_METHOD_INVITE ? TSX_IST : TSX_NIST,
+			msg);
+	if (err)
+		return err;
+	st->rx = *rx;
+	mem_ref(st->rx.conn);
+	st->reliable = rx->tp != SIP_TP_UDP;
+	st->via = *via;
+	st->branch = via->branch;
+	st->rfc2543 = !sip_via_branch_is_rfc3261(via);
+	st->key = st->rfc2543 ? key_2543(msg) : tsx_key_branch(&via->branch);
+	if (!sip_msg_to(msg, &to) && pl_isset(&to->tag)) {
+		st->totag = pl_strdup(&to->tag);
+	} else {
+		st->totag = mem_zalloc(17, NULL);
+		if (st->totag)
+			net_rand_token(st->totag, 17);
+	}
+	if (!st->totag) {
+		mem_deref(st);
+		return ENOMEM;
+	}
+	tsx_link(st);
+	tl->st.server_created++;
+	if (st->kind == TSX_IST) {
+		if (!tl->cfg.trying_ms)
+			(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
+		else
+			(void)tmr_start(tl->tmrl, &st->tmr_trying,
+					tl->cfg.trying_ms, on_trying, st);
+	}
+	*stp = st;
+	return 0;
+}
+
+static void on_timeout(void *arg);
+
+static bool sentby_eq(const struct sip_via *a, const struct sip_via *b)
+{
+	return pl_caseeq(&a->host, &b->host) && a->port == b->port;
+}
+
+static bool method_eq(const struct tsx *st, const struct sip_msg *msg)
+{
+	if (st->method != msg->method)
+		return false;
+	if (msg->method == SIP_METHOD_UNKNOWN)
+		return pl_eq(&st->req->method_name, &msg->method_name);
+	return true;
+}
+
+static bool tag_eq(struct sip_msg *a, struct sip_msg *b, bool from)
+{
+	const struct sip_addr *x, *y;
+
+	if (from ? sip_msg_from(a, &x) : sip_msg_to(a, &x))
+		return false;
+	if (from ? sip_msg_from(b, &y) : sip_msg_to(b, &y))
+		return false;
+	return pl_eq(&x->tag, &y->tag);
+}
+
+/* RFC 2543 matching (§17.2.3 last paragraphs, §9.2 for CANCEL). */
+static bool match_2543(struct tsx *st, struct sip_msg *msg, bool cancel)
+{
+	const struct sip_msg *r = st->req;
+	bool ack = msg->method == SIP_METHOD_ACK;
+
+	if (!sip_uri_cmp(&r->ruri, &msg->ruri))
+		return false;
+	if (!pl_eq(&r->callid, &msg->callid) || r->cseq.num != msg->cseq.num)
+		return false;
+	if (!r->h_via || !msg->h_via || !pl_eq(&r->h_via->val,
+					       &msg->h_via->val))
+		return false;
+	if (!tag_eq(st->req, msg, true))
+		return false;
+	if (ack && !cancel) {
+		const struct sip_addr *to;
+
+		if (sip_msg_to(msg, &to) || !pl_eq_str(&to->tag, st->totag))
+			return false;
+	} else if (!tag_eq(st->req, msg, false)) {
+		return false;
+	}
+	return true;
+}
+
+struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
+			     bool cancel)
+{
+	const struct sip_via *via;
+	bool rfc3261;
+	struct le *le;
+
+	if (sip_msg_via(msg, &via))
+		return NULL;
+	rfc3261 = sip_via_branch_is_rfc3261(via);
+	LIST_FOREACH(hash_bucket(tl->ht, rfc3261 ? tsx_key_branch(&via->branch)
+						 : key_2543(msg)),
+		     le) {
+		struct tsx *st = le->data;
+
+		if (st->kind != TSX_IST && st->kind != TSX_NIST)
+			continue;
+		if (st->rfc2543 == rfc3261)
+			continue;
+		/* the method: CANCEL looks for its INVITE; ACK belongs to
+		 * the INVITE transaction; else the same method */
+		if (cancel || msg->method == SIP_METHOD_ACK) {
+			if (st->kind != TSX_IST)
+				continue;
+		} else if (!method_eq(st, msg)) {
+			continue;
+		}
+		if (rfc3261) {
+			if (pl_eq(&st->branch, &via->branch) &&
+			    sentby_eq(&st->via, via))
+				return st;
+		} else if (match_2543(st, msg, cancel)) {
+			return st;
+		}
+	}
+	return NULL;
+}
+
+void tsx_server_recv(struct tsx *st, struct sip_msg *msg,
+		     const struct sip_recv *rx)
+{
+	struct tsx_layer *tl = st->tl;
+
+	if (msg->method == SIP_METHOD_ACK) {
+		switch (st->state) {
+		case TSX_COMPLETED:
+			/* ACK for our non-2xx final */
+			st->state = TSX_CONFIRMED;
+			tmr_cancel(&st->tmr_retx);
+			tmr_cancel(&st->tmr_to);
+			(void)tmr_start(tl->tmrl, &st->tmr_to,
+					st->reliable ? 0 : tl->cfg.t4, on_timeout,
+					st); /* Timer I */
+			break;
+		case TSX_ACCEPTED:
+			/* an ACK for the 2xx that matched us (RFC 2543
+			 * peer): the TU's (RFC 6026 §7.1) */
+			if (tl->tu.ack_h)
+				tl->tu.ack_h(msg, rx, tl->arg);
+			break;
+		default:
+			tl->st.retransmissions_absorbed++;
+			break;
+		}
+		return;
+	}
+	switch (st->state) {
+	case TSX_PROCEEDING:
+	case TSX_COMPLETED:
+		/* §17.2.1, §17.2.2: resend the last response */
+		tl->st.retransmissions_absorbed++;
+		resend(st);
+		break;
+	default:
+		/* Trying (no response yet), Confirmed, Accepted */
+		tl->st.retransmissions_absorbed++;
+		break;
+	}
+}
+
+static void on_retx(void *arg)
+{
+	struct tsx *st = arg;
+	struct tsx_layer *tl = st->tl;
+
+	if (st->state != TSX_COMPLETED)
+		return;
+	/* Timer G */
+	st->nretx++;
+	tl->st.retransmissions_sent++;
+	st->retx_ival = st->retx_ival * 2 < tl->cfg.t2 ? st->retx_ival * 2
+						       : tl->cfg.t2;
+	(void)tmr_start(tl->tmrl, &st->tmr_retx, st->retx_ival, on_retx, st);
+	if (send_resp(st))
+		tsx_fail_later(st, EIO);
+}
+
+static void on_timeout(void *arg)
+{
+	struct tsx *st = arg;
+
+	if (st->kind == TSX_IST && st->state == TSX_COMPLETED) {
+		/* Timer H: no ACK */
+		st->tl->st.timeouts++;
+		mem_ref(st);
+		tsx_event_raise(st, TSX_EV_TIMEOUT, NULL, 408, ETIMEDOUT);
+		tsx_terminate(st);
+		mem_deref(st);
+		return;
+	}
+	/* Timers I (IST Confirmed), J (NIST Completed), L (IST Accepted) */
+	tsx_terminate(st);
+}
+
+int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
+{
+	struct tsx_layer *tl;
+	uint32_t t64;
+	int err;
+
+	if (!st || !mb || scode < 100 || scode > 699 ||
+	    (st->kind != TSX_IST && st->kind != TSX_NIST))
+		return EINVAL;
+	tl = st->tl;
+	if (!tl || st->state == TSX_TERMINATED)
+		return ESHUTDOWN;
+	t64 = 64 * tl->cfg.t1;
+	if (st->kind == TSX_IST) {
+		if (st->state == TSX_ACCEPTED && scode >= 200 && scode < 300) {
+			/* the TU retransmits its 2xx */
+		} else if (st->state != TSX_PROCEEDING) {
+			return EPROTO;
+		}
+	} else if (st->state != TSX_TRYING && st->state != TSX_PROCEEDING) {
+		return EPROTO;
+	}
+	tmr_cancel(&st->tmr_trying);
+	mem_deref(st->resp);
+	st->resp = mem_ref(mb);
+	st->scode = scode;
+	err = send_resp(st);
+
+	if (scode < 200) {
+		if (st->kind == TSX_NIST)
+			st->state = TSX_PROCEEDING;
+	} else if (st->kind == TSX_NIST) {
+		st->state = TSX_COMPLETED;
+		(void)tmr_start(tl->tmrl, &st->tmr_to, st->reliable ? 0 : t64,
+				on_timeout, st);
+	} else if (scode < 300) {
+		if (st->state != TSX_ACCEPTED) {
+			st->state = TSX_ACCEPTED;
+			(void)tmr_start(tl->tmrl, &st->tmr_to, t64, on_timeout,
+					st);
+		}
+	} else {
+		st->state = TSX_COMPLETED;
+		if (!st->reliable) {
+			st->retx_ival = tl->cfg.t1;
+			(void)tmr_start(tl->tmrl, &st->tmr_retx, tl->cfg.t1,
+					on_retx, st);
+		}
+		(void)tmr_start(tl->tmrl, &st->tmr_to, t64, on_timeout, st);
+	}
+	if (err)
+		tsx_fail_later(st, err);
+	return err;
+}
+
+int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
+	      const char *hdrs, const char *ctype, const struct pl *body)
+{
+	struct buf *mb = NULL;
+	int err;
+
+	if (!st || scode < 100 || scode > 699 ||
+	    (st->kind != TSX_IST && st->kind != TSX_NIST))
+		return EINVAL;
+	if (!st->tl || st->state == TSX_TERMINATED)
+		return ESHUTDOWN;
+	err = tsx_resp_build(&mb, st->req, &st->via, &st->rx, scode, reason,
+			     st->totag, hdrs, ctype, body);
+	if (err)
+		return err;
+	err = tsx_reply_buf(st, scode, mb);
+	mem_deref(mb);
+	return err;
+}
+
+void tsx_server_cancel(struct tsx_layer *tl, struct sip_msg *msg,
+		       const struct sip_recv *rx)
+{
+	struct tsx *cst = NULL, *inv;
+
+	if (tsx_server_new(&cst, tl, msg, rx))
+		return;
+	inv = tsx_server_match(tl, msg, true);
+	if (!inv) {
+		tl->st.cancels_unmatched++;
+		(void)tsx_reply(cst, 481, NULL, NULL, NULL, NULL);
+		goto out;
+	}
+	tl->st.cancels_matched++;
+	/* §9.2: the same To tag as the INVITE's responses */
+	if (inv->totag) {
+		char *t = mem_strdup(inv->totag);
+
+		if (t) {
+			mem_deref(cst->totag);
+			cst->totag = t;
+		}
+	}
+	(void)tsx_reply(cst, 200, NULL, NULL, NULL, NULL);
+	if (inv->state != TSX_PROCEEDING)
+		goto out; /* a final response went already */
+	if (inv->h)
+		tsx_event_raise(inv, TSX_EV_CANCEL, msg, 0, 0);
+	else
+		(void)tsx_reply(inv, 487, NULL, NULL, NULL, NULL);
+out:
+	mem_deref(cst);
+}
