@@ -18,6 +18,7 @@
 #include "base/tmr.h"
 #include "net/transp.h"
 #include "net/uvtmr.h"
+#include "sandbox/sandbox.h" /* b2bua branch */
 #include "store/snapshot.h"
 #include "store/store.h"
 #include "tsx/tsx.h"
@@ -36,6 +37,7 @@ struct app {
 	struct snapshot_pub *pub;     /* owned */
 	struct api_server *api;	      /* owned */
 	struct alert_ctx *alerts;     /* owned */
+	struct sandbox *sandbox;      /* owned (b2bua branch) */
 };
 
 /* mkdir -p with mode 0700 for the last component. */
@@ -149,6 +151,18 @@ static int start_sip_side(struct app *app)
 		}
 		log_info("sip: udp and tcp on %s", addr);
 	}
+	/* b2bua branch: the built-in sandbox carrier */
+	if (cfg->sandbox_enabled) {
+		sa_print(&cfg->sandbox, addr, sizeof(addr));
+		err = sandbox_alloc(&app->sandbox, &app->loop, app->tl,
+				    (const struct sockaddr *)&cfg->sandbox,
+				    NULL);
+		if (err) {
+			log_error("cannot start the sandbox carrier on %s: %s",
+				  addr, strerror(err));
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -160,6 +174,7 @@ static void close_cb(uv_handle_t *h)
 static void stop_all(struct app *app)
 {
 	/* SIP side first (it may still emit alerts), then the writers. */
+	app->sandbox = mem_deref(app->sandbox); /* b2bua branch */
 	app->tsx = mem_deref(app->tsx);
 	app->core = mem_deref(app->core);
 	app->tp = mem_deref(app->tp);
