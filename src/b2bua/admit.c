@@ -499,8 +499,11 @@ void admit_req_release(struct admit_ctx *ctx, struct admit_req *r,
 
 int admit_challenge_print(struct admit_ctx *ctx, struct buf *b, bool stale)
 {
-	static const enum digest_alg algs[] = {DIGEST_ALG_SHA256,
-					       DIGEST_ALG_MD5};
+	/* MD5 first: deployed UACs (SIPp, older PBXs) read only the first
+	 * challenge and give up on SHA-256; RFC 8760 clients find the
+	 * SHA-256 one as well (docs/b2bua.md) */
+	static const enum digest_alg algs[] = {DIGEST_ALG_MD5,
+					       DIGEST_ALG_SHA256};
 	char nonce[DIGEST_NONCE_LEN + 1];
 	int err;
 

@@ -103,7 +103,7 @@ admit_phase_h admit_cps;
 admit_phase_h admit_channels;
 admit_phase_h admit_sdp;
 
-/* Print the 407's two Proxy-Authenticate headers (SHA-256 then MD5) as
+/* Print the 407's two Proxy-Authenticate headers (MD5 then SHA-256) as
  * complete lines into b. Returns 0 or an errno. */
 int admit_challenge_print(struct admit_ctx *ctx, struct buf *b, bool stale);
 

@@ -33,6 +33,14 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	if (ar && ar->trunk) {
 		e.account_sid = ar->trunk->account_sid;
 		e.resource_sid = ar->trunk->sid;
+	} else if (ar && ar->snap) {
+		/* no trunk (unknown domain): the operator's account, the
+		 * first top-level one */
+		for (size_t i = 0; i < ar->snap->naccounts; i++)
+			if (!ar->snap->accounts[i].owner_sid) {
+				e.account_sid = ar->snap->accounts[i].sid;
+				break;
+			}
 	}
 	if (call_id) {
 		snprintf(callid, sizeof(callid), "%s", call_id);

@@ -139,7 +139,8 @@ def sipp(scenario, target, service="+14155550100", transport="u1",
     target "host:port". Returns (returncode, output) or, with
     wait=False, the Popen object."""
     args = ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-t", transport,
-            "-m", str(calls), "-r", "10", "-i", "127.0.0.1", "-p", "0",
+            "-m", str(calls), "-r", "10", "-i", "127.0.0.1",
+            "-p", str(free_port()),
             "-s", service, "-nostdin", "-timeout", str(timeout),
             "-timeout_error", "-max_recv_loops", "100", "-default_behaviors",
             "all,-bye"]
