@@ -22,7 +22,8 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	struct alert_trace_msg tm;
 	struct alert_event e;
 	struct alert_kv kv[2];
-	char src[64] = "", dst[64] = "", callid[256] = "", url[512] = "";
+	char src[64] = "", dst[64] = "", ip[64] = "", callid[256] = "",
+	     url[512] = "";
 	size_t nkv = 0;
 
 	if (!b->conf.alerts || !code)
@@ -59,8 +60,9 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	if (rx) {
 		(void)sa_print(&rx->src, src, sizeof(src));
 		(void)sa_print(&rx->dst, dst, sizeof(dst));
+		(void)sa_ntop(&rx->src, ip, sizeof(ip));
 		kv[nkv].key = "sourceIp";
-		kv[nkv++].value = src;
+		kv[nkv++].value = ip;
 	}
 	e.text = kv;
 	e.text_n = nkv;
