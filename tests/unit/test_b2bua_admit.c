@@ -40,7 +40,14 @@ static const struct snap_trunk *by_domain[1] = {&trunk};
 static struct snap_pair deny = {.account_sid = ACC, .value = "+1212555"};
 static struct snap_pair callerid = {.account_sid = ACC,
 				    .value = "+14155550100"};
-static struct snapshot snap = {.accounts = &t_acct,
+/* empty tables still need a base pointer (bsearch) */
+static struct snap_number no_numbers[1];
+static struct snap_dialperm no_perms[1];
+static struct snap_policy no_policies[1];
+static struct snapshot snap = {.numbers = no_numbers,
+			       .dialperms = no_perms,
+			       .policies = no_policies,
+			       .accounts = &t_acct,
 			       .naccounts = 1,
 			       .trunks = &trunk,
 			       .ntrunks = 1,
