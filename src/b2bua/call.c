@@ -107,7 +107,8 @@ struct leg *call_leg_find(struct b2bua *b, struct sip_msg *msg)
 
 	if (sip_msg_to(msg, &to))
 		return NULL;
-	LIST_FOREACH(l, le) {
+	LIST_FOREACH(l, le)
+	{
 		struct leg *g = le->data;
 
 		if (!g->dlg.callid || !pl_eq_str(&msg->callid, g->dlg.callid))
@@ -217,12 +218,10 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->a.inv_cseq = msg->cseq.num;
 	c->a.inv = mem_ref(st);
 	dialog_token(c->token, 16);
-	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>",
-		 c->token, b->hostport,
-		 rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>",
-		 b->hostport, c->token,
-		 rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>", c->token,
+		 b->hostport, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>", b->hostport,
+		 c->token, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
 
 	/* leg B: our own Call-ID, tags and URIs; nothing of leg A. The
 	 * Call-ID's first two hex digits carry the shard of leg A's
@@ -273,10 +272,8 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 	if (!mb)
 		return ENOMEM;
 	tsx_branch_make(branch, sizeof(branch));
-	err = dialog_request_print(mb, &l->dlg, method, cseq,
-				   c->b->hostport, branch, c->maxfwd > 0
-							       ? c->maxfwd
-							       : 70,
+	err = dialog_request_print(mb, &l->dlg, method, cseq, c->b->hostport,
+				   branch, c->maxfwd > 0 ? c->maxfwd : 70,
 				   hdrs, ctype, body);
 	if (!err)
 		err = tsx_request(ctp, c->b->tsxl, mb, l->dlg.tp,
@@ -314,8 +311,8 @@ void call_bye(struct call *c, struct leg *l)
 {
 	if (!l->dlg.rtag || !l->dlg.rtarget)
 		return;
-	(void)call_send_request(c, l, "BYE", ++l->dlg.lcseq, NULL, NULL,
-				NULL, NULL, NULL, NULL);
+	(void)call_send_request(c, l, "BYE", ++l->dlg.lcseq, NULL, NULL, NULL,
+				NULL, NULL, NULL);
 }
 
 /* ---- the B2BUA object ---- */
@@ -377,8 +374,7 @@ int b2bua_alloc(struct b2bua **bp, struct tsx_layer *tsxl,
 		bool v6 = strchr(b->pubip, ':') != NULL;
 
 		snprintf(b->hostport, sizeof(b->hostport), "%s%s%s:%u",
-			 v6 ? "[" : "", b->pubip, v6 ? "]" : "",
-			 sa_port(&ss));
+			 v6 ? "[" : "", b->pubip, v6 ? "]" : "", sa_port(&ss));
 	} else if (sa_print(&ss, b->hostport, sizeof(b->hostport))) {
 		err = EINVAL;
 		goto out;
@@ -433,8 +429,7 @@ bool b2bua_request(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 	return true;
 }
 
-void b2bua_ack(struct b2bua *b, struct sip_msg *msg,
-	       const struct sip_recv *rx)
+void b2bua_ack(struct b2bua *b, struct sip_msg *msg, const struct sip_recv *rx)
 {
 	struct leg *l;
 

@@ -23,7 +23,7 @@
 #define TRK "TK00000000000000000000000000000001"
 
 static struct snap_account t_acct = {.sid = ACC,
-				   .status = SNAP_ACCOUNT_ACTIVE};
+				     .status = SNAP_ACCOUNT_ACTIVE};
 static struct snap_cidr cidr;
 static struct snap_cred cred = {.username = "alice",
 				.ha1_md5 = "00000000000000000000000000000000",
@@ -124,8 +124,7 @@ static void fx_init(struct fx *f, const char *ruri, const char *from,
 	f->r.trunk = &trunk;
 	assert_int_equal(cps_table_alloc(&f->ctx.cps), 0);
 	assert_int_equal(chan_table_alloc(&f->ctx.chans), 0);
-	assert_int_equal(
-		digest_ctx_alloc(&f->ctx.digest, NULL, 0, 0, 0), 0);
+	assert_int_equal(digest_ctx_alloc(&f->ctx.digest, NULL, 0, 0, 0), 0);
 	reset_trunk();
 }
 
@@ -145,8 +144,8 @@ static void test_domain(void **state)
 	struct fx f;
 
 	(void)state;
-	fx_init(&f, "sip:+14155550100@other.example.com", "+15551230000",
-		NULL, SDP_PCMU, NULL);
+	fx_init(&f, "sip:+14155550100@other.example.com", "+15551230000", NULL,
+		SDP_PCMU, NULL);
 	f.r.trunk = NULL;
 	assert_int_equal(admit_domain(&f.ctx, &f.r), ADMIT_DROP);
 	assert_int_equal(f.r.alert, 39001);
@@ -205,8 +204,8 @@ static void test_digest(void **state)
 	assert_non_null(memmem(b->data, b->end, "algorithm=MD5", 13));
 	assert_non_null(memmem(b->data, b->end, "algorithm=SHA-256", 17));
 	mem_deref(b);
-	assert_int_equal(digest_nonce_make(f.ctx.digest, nonce,
-					   sizeof(nonce)), 0);
+	assert_int_equal(digest_nonce_make(f.ctx.digest, nonce, sizeof(nonce)),
+			 0);
 	fx_done(&f);
 
 	/* wrong response: 403 32202 */
@@ -328,8 +327,7 @@ static void test_sdp(void **state)
 	assert_int_equal(f.r.alert, 32103);
 	fx_done(&f);
 
-	fx_init(&f, RURI, "+15551230000", NULL, "v=0\r\nm=audio x\r\n",
-		NULL);
+	fx_init(&f, RURI, "+15551230000", NULL, "v=0\r\nm=audio x\r\n", NULL);
 	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_REJECT);
 	assert_int_equal(f.r.alert, 32102);
 	assert_string_equal(f.r.reason, "Bad SDP");
@@ -384,13 +382,13 @@ static void test_dialog(void **state)
 	struct buf *b;
 	struct pl pl;
 	static const char inv[] =
-		"INVITE sip:+14155550100@pbx.example.com SIP/2.0\r\n"
-		"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx\r\n"
-		"Record-Route: <sip:10.0.0.2;lr>, <sip:10.0.0.3;lr>\r\n"
-		"From: \"A\" <sip:+1555@pbx>;tag=abc;x=1\r\n"
-		"To: <sip:+14155550100@pbx.example.com>\r\n"
-		"Call-ID: cid1\r\nCSeq: 7 INVITE\r\n"
-		"Contact: <sip:a@10.0.0.1:5070>\r\nContent-Length: 0\r\n\r\n";
+	    "INVITE sip:+14155550100@pbx.example.com SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx\r\n"
+	    "Record-Route: <sip:10.0.0.2;lr>, <sip:10.0.0.3;lr>\r\n"
+	    "From: \"A\" <sip:+1555@pbx>;tag=abc;x=1\r\n"
+	    "To: <sip:+14155550100@pbx.example.com>\r\n"
+	    "Call-ID: cid1\r\nCSeq: 7 INVITE\r\n"
+	    "Contact: <sip:a@10.0.0.1:5070>\r\nContent-Length: 0\r\n\r\n";
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
@@ -407,8 +405,9 @@ static void test_dialog(void **state)
 	assert_null(strstr(d.ruri, "tag="));
 	assert_non_null(strstr(d.ruri, ";x=1"));
 	/* next hop: the first route */
-	assert_int_equal(ntohl(((struct sockaddr_in *)&d.dst)->sin_addr.s_addr),
-			 0x0a000002);
+	assert_int_equal(
+	    ntohl(((struct sockaddr_in *)&d.dst)->sin_addr.s_addr),
+	    0x0a000002);
 	b = buf_alloc(512);
 	assert_int_equal(dialog_request_print(b, &d, "BYE", 1, "1.2.3.4:5060",
 					      "z9hG4bKy", 70, NULL, NULL,
@@ -428,14 +427,14 @@ static void test_dialog(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_domain),
-		LEAKCHECK_TEST(test_maxfwd_acl),
-		LEAKCHECK_TEST(test_digest),
-		LEAKCHECK_TEST(test_e164_trial_deny_geo),
-		LEAKCHECK_TEST(test_cps_channels),
-		LEAKCHECK_TEST(test_sdp),
-		LEAKCHECK_TEST(test_run_order),
-		LEAKCHECK_TEST(test_dialog),
+	    LEAKCHECK_TEST(test_domain),
+	    LEAKCHECK_TEST(test_maxfwd_acl),
+	    LEAKCHECK_TEST(test_digest),
+	    LEAKCHECK_TEST(test_e164_trial_deny_geo),
+	    LEAKCHECK_TEST(test_cps_channels),
+	    LEAKCHECK_TEST(test_sdp),
+	    LEAKCHECK_TEST(test_run_order),
+	    LEAKCHECK_TEST(test_dialog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
