@@ -23,12 +23,15 @@ enum {
 	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
 	SC_DIGIT = 1 << 9,
 	SC_HEX = 1 << 10,
-	SC_URIC = 1 << 11,  /* absoluteURI body chars */
-	SC_IPV6 = 1 << 12,  /* hex, ':' and '.' */
-	SC_TEL = 1 << 13,   /* telephone-subscriber chars (lenient) */
+	SC_URIC = 1 << 11, /* absoluteURI body chars */
+	SC_IPV6 = 1 << 12, /* hex, ':' and '.' */
+	SC_TEL = 1 << 13,  /* telephone-subscriber chars (lenient) */
 };
 
 extern const uint16_t sip_chars[256];
+
+/* Bit id set for the list headers of hdr.c (generated into hdr_id.c). */
+extern const uint64_t sip_hdr_list_mask;
 
 static inline bool sc_is(char c, uint16_t cls)
 {
@@ -36,8 +39,7 @@ static inline bool sc_is(char c, uint16_t cls)
 }
 
 /* Number of leading bytes of [p, e) in class cls. */
-static inline const char *sc_span(const char *p, const char *e,
-				  uint16_t cls)
+static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 {
 	while (p < e && sc_is(*p, cls))
 		p++;
@@ -47,7 +49,7 @@ static inline const char *sc_span(const char *p, const char *e,
 /* Skip LWS (SP, HTAB and the CRLF of folded lines). */
 static inline const char *sc_ws(const char *p, const char *e)
 {
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+	while (p < e && sc_is(*p, SC_WS))
 		p++;
 	return p;
 }
@@ -79,6 +81,11 @@ const char *sip_scan_quoted(const char *p, const char *e);
 /* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
+/* Span of chars of cls (which includes '%') from p, in one pass checking
+ * that each '%' starts a %HH escape. Returns the end, or NULL on a bad
+ * escape. */
+const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
+
 /* One header parameter (";name=value"); val is empty without '='. */
 struct sip_param {
 	struct pl name;
@@ -105,5 +112,16 @@ const char *sip_scan_host(const char *p, const char *e, bool *ipv6p);
  * Returns the end; *portp = 0 when there is no port. NULL if malformed. */
 const char *sip_scan_port(const char *p, const char *e, bool lws,
 			  uint16_t *portp);
+
+/* sip_uri_decode() / sip_addr_decode() / sip_via_decode() writing
+ * straight into *out (no copy of the result): *out is overwritten even
+ * when they fail, so use them only where a failed result is never read
+ * (e.g. the message cache, marked malformed on failure). */
+struct sip_uri;
+struct sip_addr;
+struct sip_via;
+int sip_uri_decode_in(struct sip_uri *out, const struct pl *pl);
+int sip_addr_decode_in(struct sip_addr *out, const struct pl *pl);
+int sip_via_decode_in(struct sip_via *out, const struct pl *pl);
 
 #endif
