@@ -1,6 +1,6 @@
 """Full termination calls through trunkd with SIPp as the PBX and as the
 carrier, over UDP and TCP: basic call to the sandbox carrier, mid-call
-re-INVITE/INFO/UPDATE and BYE from the PBX, re-INVITE and BYE from the
+re-INVITE/INFO/UPDATE and BYE from the PBX, PRACK, re-INVITE and BYE from the
 carrier, CANCEL, sandbox forced outcomes; topology hiding checked on the
 carrier's side."""
 import os
@@ -82,6 +82,9 @@ try:
     # carrier-side re-INVITE and BYE, PBX on TCP and carrier on UDP
     carrier_call(t, "far bye", "term_uac_far_bye.xml",
                  "carrier_far_bye.xml", pbx_tp="t1")
+    # reliable provisional: 183 with RSeq, PRACK crosses with its RAck
+    # rewritten to the carrier leg's INVITE CSeq
+    carrier_call(t, "prack", "term_uac_prack.xml", "carrier_prack.xml")
     # an in-dialog request for no dialog: 481
     rc, out = sipp("term_uac_481.xml", f"127.0.0.1:{t.sip_port}",
                    keys={"dom": "sandbox.example.com", "from": FROM})
