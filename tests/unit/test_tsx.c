@@ -52,6 +52,7 @@ struct fx {
 	struct tsx *st;		       /* last server tx (ref) */
 	unsigned nreq, nack, nstray;
 	uint16_t auto_reply;	       /* answer new requests with this */
+	bool auto_drop;		       /* tsx_drop() new requests */
 	struct ev_log ev;
 };
 
@@ -88,6 +89,8 @@ static void tu_request(struct tsx *st, struct sip_msg *msg,
 		assert_int_equal(tsx_reply(st, f->auto_reply, NULL, NULL, NULL,
 					   NULL),
 				 0);
+	if (f->auto_drop)
+		assert_int_equal(tsx_drop(st), 0);
 }
 
 static void tu_ack(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
@@ -703,8 +706,8 @@ static void test_ist_ack_i(void **state)
 	step(1, NULL, 0);
 	assert_int_equal(fx.ev.at[TSX_EV_TERMINATED] - t, T4);
 	assert_int_equal(fx.ev.n[TSX_EV_TIMEOUT], 0);
-	/* 100, 603, one retransmission */
-	assert_int_equal(peer_drain(), 3);
+	/* 603 (no 100: the TU answered at once), one retransmission */
+	assert_int_equal(peer_drain(), 2);
 	(void)buf;
 }
 
@@ -934,6 +937,33 @@ static void test_branch_and_sentby(void **state)
 	assert_string_equal(tsx_state_name(TSX_ACCEPTED), "Accepted");
 }
 
+/* A TU that drops a request: nothing is sent, not even 100 Trying; the
+ * transaction ends at once; a retransmission reaches the TU again. */
+static void test_ist_drop(void **state)
+{
+	struct tsx_stats st;
+
+	(void)state;
+	fx.auto_drop = true;
+	inject_invite("z9hG4bKdrop1", 1);
+	assert_int_equal(fx.nreq, 1);
+	assert_int_equal(tsx_state_get(fx.st), TSX_TERMINATED);
+	assert_int_equal(fx.ev.n[TSX_EV_TERMINATED], 1);
+	assert_int_equal(tsx_drop(fx.st), ESHUTDOWN);
+	inject_invite("z9hG4bKdrop1", 1);
+	assert_int_equal(fx.nreq, 2);
+	tsx_layer_stats(fx.tl, &st);
+	assert_int_equal(st.dropped, 2);
+	assert_int_equal(st.live, 0);
+	step(64 * T1, NULL, 0);
+	assert_int_equal(peer_drain(), 0);
+	/* a request already answered cannot be dropped */
+	fx.auto_drop = false;
+	inject_invite("z9hG4bKdrop2", 1);
+	assert_int_equal(tsx_drop(fx.st), EPROTO); /* its 100 went out */
+	assert_int_equal(tsx_reply(fx.st, 486, NULL, NULL, NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -946,6 +976,7 @@ int main(void)
 		TEST(test_client_errors),
 		TEST(test_ist_100_g_h),
 		TEST(test_ist_ack_i),
+		TEST(test_ist_drop),
 		TEST(test_ist_2xx_accepted_l),
 		cmocka_unit_test_setup_teardown(test_ist_delayed_trying,
 						setup_delayed_trying,
