@@ -9,7 +9,6 @@
 #include "base/mem.h"
 #include "net/net_int.h"
 #include "net/rand.h"
-#include "net/sa.h"
 #include "sip/hdr.h"
 
 enum {

@@ -22,7 +22,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/tmr.h"
-#include "net/sa.h"
+#include "base/sa.h"
 #include "net/transp.h"
 #include "tsx/tsx.h"
 #include "leakcheck.h"
@@ -121,7 +121,7 @@ static int setup_cfg(const struct tsx_config *cfg)
 	assert_int_equal(sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, NULL,
 					  NULL, NULL),
 			 0);
-	assert_int_equal(net_sa_parse("127.0.0.1:0", 0, &ss), 0);
+	assert_int_equal(sa_parse(&ss, "127.0.0.1:0", 0), 0);
 	assert_int_equal(sip_transp_listen(fx.tp, SIP_TPF_UDP,
 					   (struct sockaddr *)&ss),
 			 0);
@@ -186,12 +186,12 @@ static int teardown(void **state)
 
 static uint16_t our_port(void)
 {
-	return net_sa_port((struct sockaddr *)&fx.laddr);
+	return sa_port(&fx.laddr);
 }
 
 static uint16_t peer_port(void)
 {
-	return net_sa_port((struct sockaddr *)&fx.paddr);
+	return sa_port(&fx.paddr);
 }
 
 /* Next datagram for the peer within timeout_ms; returns its length (0 if
@@ -596,7 +596,7 @@ static void test_client_errors(void **state)
 
 	(void)state;
 	/* no IPv6 socket: a synchronous error, no transaction */
-	assert_int_equal(net_sa_parse("[::1]:5060", 0, &v6), 0);
+	assert_int_equal(sa_parse(&v6, "[::1]:5060", 0), 0);
 	assert_int_equal(tsx_request(NULL, fx.tl, mb, SIP_TP_UDP,
 				     (struct sockaddr *)&v6, NULL, false,
 				     on_tsx, &fx.ev),
