@@ -323,6 +323,9 @@ static void test_udp_malformed(void **state)
 	assert_non_null(strstr(buf, "CSeq"));
 	assert_non_null(strstr(buf, "Call-ID: m1\r\n"));
 	assert_non_null(strstr(buf, "To: <sip:x@trunk.example>;tag="));
+	assert_non_null(strstr(buf, "Via: SIP/2.0/UDP 127.0.0.1:9;"
+				    "branch=z9hG4bKm1;rport="));
+	assert_non_null(strstr(buf, "\r\nContent-Length: 0\r\n\r\n"));
 	/* unrecoverable: dropped and counted; a keep-alive is not */
 	send_str(sa, "hello there\r\n\r\n", &fx.udp);
 	send_str(sa, "\r\n\r\n", &fx.udp);
