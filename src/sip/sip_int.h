@@ -38,9 +38,21 @@ static inline bool sc_is(char c, uint16_t cls)
 	return (sip_chars[(unsigned char)c] & cls) != 0;
 }
 
-/* Number of leading bytes of [p, e) in class cls. */
+/* End of the run of class cls bytes at the start of [p, e). Unrolled by
+ * four so the bound is checked once per four bytes. */
 static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 {
+	while (e - p >= 4) {
+		if (!sc_is(p[0], cls))
+			return p;
+		if (!sc_is(p[1], cls))
+			return p + 1;
+		if (!sc_is(p[2], cls))
+			return p + 2;
+		if (!sc_is(p[3], cls))
+			return p + 3;
+		p += 4;
+	}
 	while (p < e && sc_is(*p, cls))
 		p++;
 	return p;
