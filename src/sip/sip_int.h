@@ -15,11 +15,13 @@ enum {
 	SC_TOKEN = 1 << 0,  /* token */
 	SC_WORD = 1 << 1,   /* word (Call-ID) */
 	SC_WS = 1 << 2,	    /* SP HTAB CR LF: LWS inside an unfolded value */
-	SC_USER = 1 << 3,   /* URI user incl. '%' */
-	SC_PASS = 1 << 4,   /* URI password incl. '%' */
+	/* the URI classes below hold no '%': the escaped scanners take a
+	 * %HH escape where one of them is allowed (SC_ESCAPABLE) */
+	SC_USER = 1 << 3,   /* URI user */
+	SC_PASS = 1 << 4,   /* URI password */
 	SC_HOST = 1 << 5,   /* hostname / IPv4 chars */
-	SC_PARAM = 1 << 6,  /* URI paramchar incl. '%' */
-	SC_HNV = 1 << 7,    /* URI hname / hvalue chars incl. '%' */
+	SC_PARAM = 1 << 6,  /* URI paramchar */
+	SC_HNV = 1 << 7,    /* URI hname / hvalue chars */
 	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
 	SC_DIGIT = 1 << 9,
 	SC_HEX = 1 << 10,
@@ -27,6 +29,9 @@ enum {
 	SC_IPV6 = 1 << 12, /* hex, ':' and '.' */
 	SC_TEL = 1 << 13,  /* telephone-subscriber chars (lenient) */
 };
+
+/* Classes in which %HH escapes are allowed besides their bytes. */
+#define SC_ESCAPABLE (SC_USER | SC_PASS | SC_PARAM | SC_HNV | SC_URIC)
 
 extern const uint16_t sip_chars[256];
 
@@ -90,12 +95,13 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
  * a forbidden byte. */
 const char *sip_scan_quoted(const char *p, const char *e);
 
-/* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
+/* True when [p, e) holds only chars of cls and, if cls is one of
+ * SC_ESCAPABLE, well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
-/* Span of chars of cls (which includes '%') from p, in one pass checking
- * that each '%' starts a %HH escape. Returns the end, or NULL on a bad
- * escape. */
+/* Span of chars of cls and (for SC_ESCAPABLE classes) %HH escapes from
+ * p, checking that each '%' starts a %HH escape. Returns the end, or NULL
+ * on a bad escape. */
 const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
 
 /* One header parameter (";name=value"); val is empty without '='. */
