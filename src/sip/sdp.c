@@ -10,6 +10,7 @@
 
 #include "base/mem.h"
 #include "sip/sdp_int.h"
+#include "sip/sip_int.h"
 
 /* Byte classes: RFC 4566 token-char (%x21 / %x23-27 / %x2A-2B /
  * %x2D-2E / %x30-39 / %x41-5A / %x5E-7E), DIGIT, SP/HTAB (field
@@ -937,7 +938,7 @@ static void prescan(const struct pl *body, struct prescan *ps)
 			else if (p[0] == 'a')
 				na++;
 		}
-		nl = memchr(p, '\n', (size_t)(e - p));
+		nl = sc_find(p, e, '\n');
 		if (n < PRESCAN_LINES)
 			ps->ends[n++] = nl;
 		if (!nl)

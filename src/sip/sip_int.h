@@ -8,6 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "base/pl.h"
 
 /* Bits of sip_chars[] (see gen_chars.py for the exact sets). */
@@ -89,6 +94,27 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
 }
 
 #define SC_CASEEQ(p, n, lit) sc_caseeq((p), (n), (lit), sizeof(lit) - 1)
+
+/* First byte c in [p, e), or NULL: memchr() for the short distances of
+ * a header or SDP line, 16 bytes per step inline (no call) while 16 can
+ * be loaded without passing e. */
+static inline const char *sc_find(const char *p, const char *e, char c)
+{
+#ifdef __SSE2__
+	const __m128i k = _mm_set1_epi8(c);
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	return p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
+}
 
 /* Scan a quoted-string starting at p (which must be '"'). Returns the
  * position after the closing quote, or NULL when unterminated or holding
