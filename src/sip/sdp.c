@@ -613,6 +613,22 @@ static int dec_media(struct dec *d, const char *v, const char *e)
 static inline struct sdp_fmt *fmt_by_id(struct sdp_media *m, const char *id,
 					size_t idl)
 {
+	if (m->rtp && idl && idl <= 3) {
+		/* RTP formats are digit strings with their value in pt: a
+		 * digit id matches one of the same value and length */
+		int n = 0;
+		size_t i;
+
+		for (i = 0; i < idl && id[i] >= '0' && id[i] <= '9'; i++)
+			n = n * 10 + (id[i] - '0');
+		if (i == idl) {
+			for (uint32_t k = 0; k < m->nfmts; k++)
+				if (m->fmts[k].pt == n &&
+				    m->fmts[k].id.l == idl)
+					return &m->fmts[k];
+			return NULL;
+		}
+	}
 	for (uint32_t i = 0; i < m->nfmts; i++)
 		if (m->fmts[i].id.l == idl &&
 		    !memcmp(m->fmts[i].id.p, id, idl))
@@ -860,8 +876,14 @@ int sdp_crypto_decode(struct sdp_crypto *c, const struct pl *value)
 static int dec_line(struct dec *d, char type, const char *v, const char *e)
 {
 	/* lines allowed inside a media section (RFC 4566 §5) */
-	if (d->m && type != 'i' && type != 'c' && type != 'b' && type != 'k' &&
-	    type != 'a' && type != 'm')
+	enum {
+		MEDIA_LINES = 1u << ('i' - 'a') | 1u << ('c' - 'a') |
+			      1u << ('b' - 'a') | 1u << ('k' - 'a') |
+			      1u << ('a' - 'a') | 1u << ('m' - 'a'),
+	};
+
+	/* type is 'a'..'z' (checked by the caller) */
+	if (d->m && !((MEDIA_LINES >> (type - 'a')) & 1))
 		FAIL(d, "Session-level line inside a media section");
 
 	switch (type) {

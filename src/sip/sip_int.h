@@ -87,7 +87,8 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
 {
 	if (n != litlen)
 		return false;
-	for (size_t i = 0; i < n; i++)
+	/* litlen is a constant at every SC_CASEEQ site: unrolled */
+	for (size_t i = 0; i < litlen; i++)
 		if (sc_lower(p[i]) != lit[i])
 			return false;
 	return true;
