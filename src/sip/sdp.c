@@ -46,11 +46,6 @@ static const uint8_t ct[256] = {
 };
 /* clang-format on */
 
-static inline bool is_token_char(unsigned char c)
-{
-	return ct[c] & CT_TOK;
-}
-
 /* End of the run of class cls bytes from p. */
 static inline const char *span(const char *p, const char *e, uint8_t cls)
 {
@@ -154,7 +149,6 @@ static inline bool is_sp(char c)
 {
 	return ct[(unsigned char)c] & CT_SP;
 }
-
 
 /* Free text (byte-string): anything but CR (LF and NUL cannot occur
  * inside a line: lines end at LF, NUL is rejected for the whole body). */

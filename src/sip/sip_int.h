@@ -17,9 +17,9 @@
 
 /* Bits of sip_chars[] (see gen_chars.py for the exact sets). */
 enum {
-	SC_TOKEN = 1 << 0,  /* token */
-	SC_WORD = 1 << 1,   /* word (Call-ID) */
-	SC_WS = 1 << 2,	    /* SP HTAB CR LF: LWS inside an unfolded value */
+	SC_TOKEN = 1 << 0, /* token */
+	SC_WORD = 1 << 1,  /* word (Call-ID) */
+	SC_WS = 1 << 2,	   /* SP HTAB CR LF: LWS inside an unfolded value */
 	/* the URI classes below hold no '%': the escaped scanners take a
 	 * %HH escape where one of them is allowed (SC_ESCAPABLE) */
 	SC_USER = 1 << 3,   /* URI user */
@@ -106,8 +106,7 @@ static inline const char *sc_find(const char *p, const char *e, char c)
 
 	while (e - p >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m =
-		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
 
 		if (m)
 			return p + __builtin_ctz(m);
