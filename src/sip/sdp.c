@@ -212,11 +212,12 @@ bool sdp_line_next(struct pl *rest, struct pl *line)
 
 bool sdp_field_next(struct pl *rest, struct pl *f)
 {
-	const char *p = rest->p, *e = p + rest->l;
+	const char *p = rest->p, *e;
 	bool ok;
 
 	if (!rest->l)
 		return false;
+	e = p + rest->l;
 	ok = field(&p, e, f);
 	rest->l = (size_t)(e - p);
 	rest->p = p;
@@ -655,10 +656,13 @@ static inline const char *digits_u32(const char *p, const char *e,
 /* rtpmap:<pt> <name>/<rate>[/<channels>] */
 static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 {
-	const char *p = a->value.p, *e = p + a->value.l, *id, *ide, *n, *q;
+	const char *p = a->value.p, *e, *id, *ide, *n, *q;
 	struct sdp_fmt *fmt;
 	uint32_t pt, srate, nch = 1;
 
+	if (!a->has_value)
+		FAIL(d, "Malformed a=rtpmap");
+	e = p + a->value.l;
 	while (p < e && is_sp(*p))
 		p++;
 	id = p;
@@ -698,10 +702,13 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 /* fmtp:<fmt> <params> */
 static int attr_fmtp(struct dec *d, const struct sdp_attr *a)
 {
-	const char *p = a->value.p, *e = p + a->value.l;
+	const char *p = a->value.p, *e;
 	struct sdp_fmt *fmt;
 	struct pl id, rest;
 
+	if (!a->has_value)
+		FAIL(d, "Malformed a=fmtp");
+	e = p + a->value.l;
 	if (!field(&p, e, &id) || !is_token(id.p, id.l))
 		FAIL(d, "Malformed a=fmtp");
 	if (!no_cr(p, e))
@@ -726,12 +733,15 @@ static int attr_fmtp(struct dec *d, const struct sdp_attr *a)
 /* rtcp:<port> [IN <addrtype> <addr>] (RFC 3605) */
 static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 {
-	const char *p = a->value.p, *e = p + a->value.l;
+	const char *p = a->value.p, *e;
 	struct pl f[4];
 	struct sdp_conn c = {.set = false};
 	uint32_t port;
 	unsigned n = 0;
 
+	if (!a->has_value)
+		FAIL(d, "Malformed a=rtcp");
+	e = p + a->value.l;
 	while (n < 4 && field(&p, e, &f[n]))
 		n++;
 	if ((n != 1 && n != 4) || !dec_u32(&f[0], &port) || port > 65535)
@@ -753,7 +763,7 @@ static int attr_dir(struct dec *d, const struct sdp_attr *a, enum sdp_dir dir)
 {
 	enum sdp_dir *cur = d->m ? &d->m->dir : &d->s->dir;
 
-	if (!no_cr(a->value.p, a->value.p + a->value.l))
+	if (a->has_value && !no_cr(a->value.p, a->value.p + a->value.l))
 		FAIL(d, "CR inside an SDP line");
 	if (*cur != SDP_DIR_NONE && *cur != dir)
 		FAIL(d, "Conflicting direction attributes");
