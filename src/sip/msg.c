@@ -163,6 +163,8 @@ static int check_version(const char *p, const char *e, const char **reasonp)
 {
 	const char *q;
 
+	if (e - p == 7 && !memcmp(p, "SIP/2.0", 7))
+		return 0; /* the usual spelling, before the caseless compare */
 	if (SC_CASEEQ(p, (size_t)(e - p), "sip/2.0"))
 		return 0;
 	if (e - p > 4 && SC_CASEEQ(p, 4, "sip/")) {
@@ -440,21 +442,27 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 					    EBADMSG);
 			break;
 		}
-		if (*p == '\n') {
-			p++;
-			break;
-		}
-		if (*p == '\r') {
-			if (p + 1 < e && p[1] == '\n') {
-				p += 2;
+		/* a header name starts above SP: one compare on the usual
+		 * path (only the first line can start with SP/HTAB, the
+		 * folding loop below takes continuation lines) */
+		if (__builtin_expect((unsigned char)*p <= ' ', 0)) {
+			if (*p == '\n') {
+				p++;
 				break;
 			}
-			return fail(reasonp, "Malformed header line", EBADMSG);
+			if (*p == '\r') {
+				if (p + 1 < e && p[1] == '\n') {
+					p += 2;
+					break;
+				}
+				return fail(reasonp, "Malformed header line",
+					    EBADMSG);
+			}
+			if (*p == ' ' || *p == '\t')
+				return fail(reasonp,
+					    "Continuation line without header",
+					    EBADMSG);
 		}
-		if (*p == ' ' || *p == '\t')
-			return fail(reasonp,
-				    "Continuation line without header",
-				    EBADMSG);
 		ls = p;
 		q = memchr(p, '\n', (size_t)(e - p));
 		while (q && q + 1 < e && (q[1] == ' ' || q[1] == '\t'))
@@ -469,7 +477,7 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		/* the name ends at the first ':' (HCOLON allows SP/HTAB
 		 * before it); a known name is a token by construction,
 		 * only unknown ones need the byte check */
-		c = memchr(ls, ':', (size_t)(le - ls));
+		c = sc_find(ls, le, ':');
 		if (!c)
 			return fail(reasonp, "Header line without colon",
 				    EBADMSG);
@@ -538,7 +546,7 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
 	body = le + 1;
 	if (le > p && le[-1] == '\r')
 		le--;
-	if (le - p > 4 && SC_CASEEQ(p, 4, "sip/"))
+	if (le - p > 4 && (!memcmp(p, "SIP/", 4) || SC_CASEEQ(p, 4, "sip/")))
 		err = decode_status_line(msg, p, le, reasonp);
 	else
 		err = decode_request_line(msg, p, le, reasonp);

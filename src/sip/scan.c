@@ -34,33 +34,21 @@ static inline int hexval(char c)
 	return -1;
 }
 
-bool sip_scan_escaped(const char *p, const char *e, uint16_t cls)
-{
-	while (p < e) {
-		if (!sc_is(*p, cls))
-			return false;
-		if (*p == '%') {
-			if (e - p < 3 || hexval(p[1]) < 0 || hexval(p[2]) < 0)
-				return false;
-			p += 3;
-			continue;
-		}
-		p++;
-	}
-	return true;
-}
-
 const char *sip_span_escaped(const char *p, const char *e, uint16_t cls)
 {
 	for (;;) {
-		while (p < e && sc_is(*p, cls) && *p != '%')
-			p++;
-		if (p >= e || *p != '%')
+		p = sc_span(p, e, cls);
+		if (p >= e || *p != '%' || !(cls & SC_ESCAPABLE))
 			return p;
 		if (e - p < 3 || hexval(p[1]) < 0 || hexval(p[2]) < 0)
 			return NULL;
 		p += 3;
 	}
+}
+
+bool sip_scan_escaped(const char *p, const char *e, uint16_t cls)
+{
+	return sip_span_escaped(p, e, cls) == e;
 }
 
 const char *sip_scan_host(const char *p, const char *e, bool *ipv6p)

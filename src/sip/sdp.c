@@ -10,32 +10,64 @@
 
 #include "base/mem.h"
 #include "sip/sdp_int.h"
+#include "sip/sip_int.h"
 
-/* RFC 4566 token-char: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 /
- * %x41-5A / %x5E-7E, as a bitmap over 0x00-0x7f (bit c of word c / 32). */
-static const uint32_t token_map[4] = {
-    0x00000000u,
-    /* 0x20-0x3f: 21 23-27 2a 2b 2d 2e 30-39 */
-    0x03ff6cfau,
-    /* 0x40-0x5f: 41-5a 5e 5f */
-    0xc7fffffeu,
-    /* 0x60-0x7f: 60-7e */
-    0x7fffffffu,
+/* Byte classes: RFC 4566 token-char (%x21 / %x23-27 / %x2A-2B /
+ * %x2D-2E / %x30-39 / %x41-5A / %x5E-7E), DIGIT, SP/HTAB (field
+ * separators), non-ws-string bytes (VCHAR / %x80-FF) and FQDN bytes
+ * (ALPHA / DIGIT / "-" / "."). */
+enum {
+	CT_TOK = 1,
+	CT_DIG = 2,
+	CT_SP = 4,
+	CT_NWS = 8,
+	CT_FQDN = 16,
+	CT_NSP = 32, /* anything but SP/HTAB */
 };
 
-static inline bool is_token_char(unsigned char c)
+/* clang-format off */
+static const uint8_t ct[256] = {
+    0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x04, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+    0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+    0x04, 0x29, 0x28, 0x29, 0x29, 0x29, 0x29, 0x29, 0x28, 0x28, 0x29, 0x29, 0x28, 0x39, 0x39, 0x28,
+    0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x3b, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39,
+    0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x28, 0x28, 0x28, 0x29, 0x29,
+    0x29, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39,
+    0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x39, 0x29, 0x29, 0x29, 0x29, 0x20,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+    0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28, 0x28,
+};
+/* clang-format on */
+
+/* End of the run of class cls bytes from p. */
+static inline const char *span(const char *p, const char *e, uint8_t cls)
 {
-	return c < 0x80 && ((token_map[c >> 5] >> (c & 31)) & 1);
+	while (e - p >= 4) {
+		if (!(ct[(unsigned char)p[0]] & cls))
+			return p;
+		if (!(ct[(unsigned char)p[1]] & cls))
+			return p + 1;
+		if (!(ct[(unsigned char)p[2]] & cls))
+			return p + 2;
+		if (!(ct[(unsigned char)p[3]] & cls))
+			return p + 3;
+		p += 4;
+	}
+	while (p < e && (ct[(unsigned char)*p] & cls))
+		p++;
+	return p;
 }
 
 static inline bool is_token(const char *p, size_t l)
 {
-	if (!l)
-		return false;
-	for (size_t i = 0; i < l; i++)
-		if (!is_token_char((unsigned char)p[i]))
-			return false;
-	return true;
+	return l && span(p, p + l, CT_TOK) == p + l;
 }
 
 bool sdp_is_token(const struct pl *pl)
@@ -46,6 +78,10 @@ bool sdp_is_token(const struct pl *pl)
 /* pl equals the literal lit (length known at compile time). */
 #define PL_IS(pl, lit)                                                        \
 	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
+
+/* [p, p+n) equals the literal lit. */
+#define MEM_IS(p, n, lit)                                                     \
+	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))
 
 /* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
 static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
@@ -67,7 +103,25 @@ static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
 	return true;
 }
 
-static bool is_digits(const struct pl *pl)
+/* 1*DIGIT as u64; false if empty, not digits or over UINT64_MAX. */
+static inline bool dec_u64(const struct pl *pl, uint64_t *vp)
+{
+	uint64_t v = 0;
+
+	if (!pl->l)
+		return false;
+	for (size_t i = 0; i < pl->l; i++) {
+		unsigned d = (unsigned char)pl->p[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*vp = v;
+	return true;
+}
+
+static inline bool is_digits(const struct pl *pl)
 {
 	if (!pl->l)
 		return false;
@@ -78,7 +132,7 @@ static bool is_digits(const struct pl *pl)
 }
 
 /* Visible characters, no whitespace (non-ws-string of RFC 4566). */
-static bool is_nonws(const struct pl *pl)
+static inline bool is_nonws(const struct pl *pl)
 {
 	if (!pl->l)
 		return false;
@@ -89,6 +143,51 @@ static bool is_nonws(const struct pl *pl)
 			return false;
 	}
 	return true;
+}
+
+static inline bool is_sp(char c)
+{
+	return ct[(unsigned char)c] & CT_SP;
+}
+
+/* Free text (byte-string): anything but CR (LF and NUL cannot occur
+ * inside a line: lines end at LF, NUL is rejected for the whole body). */
+static inline bool no_cr(const char *p, const char *e)
+{
+	return p >= e || !memchr(p, '\r', (size_t)(e - p));
+}
+
+/* sdp_field_next() on a cursor: skip SP/HTAB, take the run up to the next
+ * SP/HTAB. False when only whitespace is left. */
+static inline bool field(const char **pp, const char *e, struct pl *f)
+{
+	const char *p = *pp, *q;
+
+	while (p < e && is_sp(*p))
+		p++;
+	*pp = p;
+	if (p == e)
+		return false;
+	for (q = p + 1; q < e && !is_sp(*q); q++)
+		;
+	f->p = p;
+	f->l = (size_t)(q - p);
+	*pp = q;
+	return true;
+}
+
+/* Only SP/HTAB left in [p, e). */
+static inline bool ws_only(const char *p, const char *e)
+{
+	while (p < e && is_sp(*p))
+		p++;
+	return p == e;
+}
+
+/* End of the run of token-chars from p. */
+static inline const char *token_end(const char *p, const char *e)
+{
+	return span(p, e, CT_TOK);
 }
 
 bool sdp_line_next(struct pl *rest, struct pl *line)
@@ -113,35 +212,26 @@ bool sdp_line_next(struct pl *rest, struct pl *line)
 
 bool sdp_field_next(struct pl *rest, struct pl *f)
 {
-	size_t i = 0;
+	const char *p = rest->p, *e;
+	bool ok;
 
 	if (!rest->l)
 		return false;
-	while (i < rest->l && (rest->p[i] == ' ' || rest->p[i] == '\t'))
-		i++;
-	if (i == rest->l) {
-		rest->p += i;
-		rest->l = 0;
-		return false;
-	}
-	f->p = rest->p + i;
-	while (i < rest->l && rest->p[i] != ' ' && rest->p[i] != '\t')
-		i++;
-	f->l = (size_t)(rest->p + i - f->p);
-	rest->p += i;
-	rest->l -= i;
-	return true;
+	e = p + rest->l;
+	ok = field(&p, e, f);
+	rest->l = (size_t)(e - p);
+	rest->p = p;
+	return ok;
 }
 
-/* Split v into exactly n fields; false if fewer or more. */
-static bool fields(const struct pl *v, struct pl *f, unsigned n)
+/* Split [p, e) into exactly n fields; false if fewer or more. */
+static inline bool fields(const char *p, const char *e, struct pl *f,
+			  unsigned n)
 {
-	struct pl rest = *v, extra;
-
 	for (unsigned i = 0; i < n; i++)
-		if (!sdp_field_next(&rest, &f[i]))
+		if (!field(&p, e, &f[i]))
 			return false;
-	return !sdp_field_next(&rest, &extra);
+	return ws_only(p, e);
 }
 
 /* Hostname per RFC 4566 FQDN: letters, digits, '-', '.'; at least 4
@@ -162,7 +252,7 @@ static bool is_fqdn(const struct pl *pl)
 
 /* Dotted-quad IPv4 literal as inet_pton(AF_INET) accepts it: four
  * decimal parts 0-255, no leading zeros, nothing else. */
-static bool is_ipv4(const struct pl *pl)
+static inline bool is_ipv4(const struct pl *pl)
 {
 	const char *p = pl->p, *e = p + pl->l;
 
@@ -189,29 +279,18 @@ static bool is_ipv4(const struct pl *pl)
 	return p == e;
 }
 
-int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
-		bool literal_only)
+/* Not an IP literal of af: an FQDN (AF_UNSPEC) or -1 (cold path). */
+static int addr_af_slow(int af, const struct pl *addr, bool literal_only)
 {
 	char tmp[64];
 	union {
 		struct in_addr a4;
 		struct in6_addr a6;
 	} u;
-	int af;
 
-	if (PL_IS(addrtype, "IP4"))
-		af = AF_INET;
-	else if (PL_IS(addrtype, "IP6"))
-		af = AF_INET6;
-	else
-		return -1;
-	if (af == AF_INET) {
-		if (is_ipv4(addr))
-			return af;
-	} else if (pl_strcpy(addr, tmp, sizeof(tmp)) == 0 &&
-		   inet_pton(af, tmp, &u) == 1) {
+	if (af == AF_INET6 && pl_strcpy(addr, tmp, sizeof(tmp)) == 0 &&
+	    inet_pton(af, tmp, &u) == 1)
 		return af;
-	}
 	if (literal_only || pl_chr(addr, ':'))
 		return -1;
 	/* a top label is never numeric: "1.2.3" is a bad literal */
@@ -221,12 +300,31 @@ int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
 	return is_fqdn(addr) ? AF_UNSPEC : -1;
 }
 
+static inline int addr_af(const struct pl *addrtype, const struct pl *addr,
+			  bool literal_only)
+{
+	if (PL_IS(addrtype, "IP4")) {
+		if (is_ipv4(addr))
+			return AF_INET;
+		return addr_af_slow(AF_INET, addr, literal_only);
+	}
+	if (PL_IS(addrtype, "IP6"))
+		return addr_af_slow(AF_INET6, addr, literal_only);
+	return -1;
+}
+
+int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
+		bool literal_only)
+{
+	return addr_af(addrtype, addr, literal_only);
+}
+
 /* "<addrtype> <addr>[/ttl[/n]]" fields of c= (nettype already checked). */
-static int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
-		       const struct pl *addr)
+static inline int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
+			      const struct pl *addr)
 {
 	struct pl a = *addr, suf = PL_INIT;
-	const char *slash = pl_chr(addr, '/');
+	const char *slash = memchr(addr->p, '/', addr->l);
 	int af;
 
 	if (slash) {
@@ -248,7 +346,7 @@ static int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 		if (!is_digits(&d1))
 			return EBADMSG;
 	}
-	af = sdp_addr_af(addrtype, &a, false);
+	af = addr_af(addrtype, &a, false);
 	if (af < 0)
 		return EBADMSG;
 	c->set = true;
@@ -257,6 +355,26 @@ static int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 	c->addr = a;
 	c->suffix = suf;
 	return 0;
+}
+
+/* Fast path of conn_decode() for the common "IN IP4 <IPv4>" with single
+ * spaces: true when it applies (c filled as conn_decode() would), false
+ * to take the general path. */
+static inline bool conn_fast(struct sdp_conn *c, const char *v, const char *e)
+{
+	struct pl a;
+
+	if (e - v < 14 || memcmp(v, "IN IP4 ", 7))
+		return false;
+	pl_set(&a, v + 7, (size_t)(e - v - 7));
+	if (!is_ipv4(&a))
+		return false;
+	c->set = true;
+	c->af = AF_INET;
+	pl_set(&c->addrtype, v + 3, 3);
+	c->addr = a;
+	c->suffix = (struct pl)PL_INIT;
+	return true;
 }
 
 /* Parser state. */
@@ -276,14 +394,42 @@ struct dec {
 		return EBADMSG;                                               \
 	} while (0)
 
-static int dec_origin(struct dec *d, const struct pl *v)
+/* "<user> <digits> <digits> IN IP4 <IPv4>" with single spaces: true
+ * when it applies and o is filled; false for the general path. */
+static inline bool origin_fast(struct sdp_origin *o, const char *v,
+			       const char *e)
+{
+	const char *p = v, *q;
+
+	q = span(p, e, CT_NWS);
+	if (q == p || q == e || *q != ' ')
+		return false;
+	pl_set(&o->user, p, (size_t)(q - p));
+	p = q + 1;
+	q = span(p, e, CT_DIG);
+	if (q == p || q == e || *q != ' ')
+		return false;
+	pl_set(&o->sess_id, p, (size_t)(q - p));
+	p = q + 1;
+	q = span(p, e, CT_DIG);
+	if (q == p || q == e || *q != ' ')
+		return false;
+	pl_set(&o->sess_version, p, (size_t)(q - p));
+	return conn_fast(&o->addr, q + 1, e);
+}
+
+static int dec_origin(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_origin *o = &d->s->origin;
 	struct pl f[6];
 
 	if (d->seen_o)
 		FAIL(d, "Duplicate o= line");
-	if (!fields(v, f, 6) || !is_nonws(&f[0]) || !is_digits(&f[1]) ||
+	if (origin_fast(o, v, e)) {
+		d->seen_o = true;
+		return 0;
+	}
+	if (!fields(v, e, f, 6) || !is_nonws(&f[0]) || !is_digits(&f[1]) ||
 	    !is_digits(&f[2]) || !PL_IS(&f[3], "IN"))
 		FAIL(d, "Malformed o= line");
 	if (conn_decode(&o->addr, &f[4], &f[5]) || o->addr.suffix.l)
@@ -295,14 +441,16 @@ static int dec_origin(struct dec *d, const struct pl *v)
 	return 0;
 }
 
-static int dec_conn(struct dec *d, const struct pl *v)
+static int dec_conn(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_conn *c = d->m ? &d->m->conn : &d->s->conn;
 	struct pl f[3];
 
 	if (c->set)
 		FAIL(d, "Duplicate c= line");
-	if (!fields(v, f, 3))
+	if (conn_fast(c, v, e))
+		return 0;
+	if (!fields(v, e, f, 3))
 		FAIL(d, "Malformed c= line");
 	if (!PL_IS(&f[0], "IN"))
 		FAIL(d, "Unsupported c= network type");
@@ -313,12 +461,22 @@ static int dec_conn(struct dec *d, const struct pl *v)
 	return 0;
 }
 
-static int dec_time(struct dec *d, const struct pl *v)
+static int dec_time(struct dec *d, const char *v, const char *e)
 {
 	struct pl f[2];
+	const char *q = span(v, e, CT_DIG), *r = NULL;
 	uint64_t a, b;
 
-	if (!fields(v, f, 2) || pl_u64(&f[0], &a) || pl_u64(&f[1], &b))
+	/* fast path: "<digits> <digits>", at most 19 digits each */
+	if (q > v && q - v < 20 && q < e && *q == ' ')
+		r = span(q + 1, e, CT_DIG);
+	if (r == e && r > q + 1 && r - q - 1 < 20) {
+		pl_set(&f[0], v, (size_t)(q - v));
+		pl_set(&f[1], q + 1, (size_t)(r - q - 1));
+	} else if (!fields(v, e, f, 2)) {
+		FAIL(d, "Malformed t= line");
+	}
+	if (!dec_u64(&f[0], &a) || !dec_u64(&f[1], &b))
 		FAIL(d, "Malformed t= line");
 	if (!d->seen_t) {
 		d->s->t_start = a;
@@ -329,37 +487,38 @@ static int dec_time(struct dec *d, const struct pl *v)
 }
 
 /* b=<bwtype>:<bandwidth> */
-static int dec_bw(struct dec *d, const struct pl *v)
+static int dec_bw(struct dec *d, const char *v, const char *e)
 {
-	const char *colon = pl_chr(v, ':');
-	struct pl t, n;
+	const char *colon = token_end(v, e);
+	struct pl n;
 
-	if (!colon)
+	if (colon == v || colon == e || *colon != ':')
 		FAIL(d, "Malformed b= line");
-	pl_set(&t, v->p, (size_t)(colon - v->p));
-	pl_set(&n, colon + 1, v->l - t.l - 1);
-	if (!sdp_is_token(&t) || !is_digits(&n))
+	pl_set(&n, colon + 1, (size_t)(e - colon - 1));
+	if (!is_digits(&n))
 		FAIL(d, "Malformed b= line");
 	return 0;
 }
 
 /* proto = token *("/" token) */
-static bool is_proto(const struct pl *proto)
+static inline bool is_proto(const struct pl *proto)
 {
-	struct pl t = {.p = proto->p, .l = 0};
+	const char *p = proto->p, *e = p + proto->l;
 
-	for (size_t i = 0; i <= proto->l; i++) {
-		if (i == proto->l || proto->p[i] == '/') {
-			t.l = (size_t)(proto->p + i - t.p);
-			if (!sdp_is_token(&t))
-				return false;
-			t.p = proto->p + i + 1;
-		}
+	for (;;) {
+		const char *t = token_end(p, e);
+
+		if (t == p)
+			return false;
+		if (t == e)
+			return true;
+		if (*t != '/')
+			return false;
+		p = t + 1;
 	}
-	return true;
 }
 
-static bool proto_is_rtp(const struct pl *proto)
+static inline bool proto_is_rtp(const struct pl *proto)
 {
 	/* RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF, TCP/RTP/AVP ... */
 	for (size_t i = 0; i + 4 <= proto->l; i++)
@@ -369,11 +528,12 @@ static bool proto_is_rtp(const struct pl *proto)
 	return false;
 }
 
-static int dec_media(struct dec *d, const struct pl *v)
+static int dec_media(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_media *m = &d->s->media[d->s->nmedia];
-	struct pl rest = *v, port, f;
-	const char *slash;
+	struct pl port, f;
+	const char *p = v, *slash;
+	uint64_t seen[2] = {0, 0};
 	uint32_t n;
 
 	if (d->s->nmedia >= SDP_MAX_MEDIA) /* prescan guards; be safe */
@@ -382,13 +542,13 @@ static int dec_media(struct dec *d, const struct pl *v)
 	 * the format slots, which are cleared as they are filled */
 	memset(m, 0, offsetof(struct sdp_media, fmts));
 	memset(&m->nfmts, 0, sizeof(*m) - offsetof(struct sdp_media, nfmts));
-	m->line = *v;
-	if (!sdp_field_next(&rest, &m->type) || !sdp_is_token(&m->type) ||
-	    !sdp_field_next(&rest, &port) ||
-	    !sdp_field_next(&rest, &m->proto) || !is_proto(&m->proto))
+	pl_set(&m->line, v, (size_t)(e - v));
+	if (!field(&p, e, &m->type) || !is_token(m->type.p, m->type.l) ||
+	    !field(&p, e, &port) || !field(&p, e, &m->proto) ||
+	    !is_proto(&m->proto))
 		FAIL(d, "Malformed m= line");
 	m->nports = 1;
-	slash = pl_chr(&port, '/');
+	slash = memchr(port.p, '/', port.l);
 	if (slash) {
 		struct pl c = {.p = slash + 1,
 			       .l = port.l - (size_t)(slash - port.p) - 1};
@@ -402,34 +562,39 @@ static int dec_media(struct dec *d, const struct pl *v)
 		FAIL(d, "Malformed m= port");
 	m->port = (uint16_t)n;
 	m->rtp = proto_is_rtp(&m->proto);
-	while (sdp_field_next(&rest, &f)) {
+	while (field(&p, e, &f)) {
 		struct sdp_fmt *fmt;
 
 		if (m->nfmts >= SDP_MAX_FMT)
 			FAIL(d, "Too many formats on m= line");
-		if (!sdp_is_token(&f))
-			FAIL(d, "Malformed m= format");
 		fmt = &m->fmts[m->nfmts];
-		memset(fmt, 0, sizeof(*fmt));
-		fmt->id = f;
-		fmt->pt = -1;
-		fmt->channels = 1;
 		if (m->rtp) {
 			const char *name;
 			uint32_t srate;
 
-			if (!dec_u32(&f, &n) || n > SDP_MAX_PT)
+			if (!dec_u32(&f, &n) || n > SDP_MAX_PT) {
+				if (!is_token(f.p, f.l))
+					FAIL(d, "Malformed m= format");
 				FAIL(d, "Malformed RTP payload type");
-			for (uint32_t i = 0; i < m->nfmts; i++)
-				if (m->fmts[i].pt == (int)n)
-					FAIL(d, "Duplicate payload type");
+			}
+			if ((seen[n >> 6] >> (n & 63)) & 1)
+				FAIL(d, "Duplicate payload type");
+			seen[n >> 6] |= 1ULL << (n & 63);
+			memset(fmt, 0, sizeof(*fmt));
 			fmt->pt = (int)n;
 			if (sdp_static_pt(fmt->pt, &name, &srate)) {
 				fmt->known = true;
 				pl_set_str(&fmt->name, name);
 				fmt->srate = srate;
 			}
+		} else {
+			if (!is_token(f.p, f.l))
+				FAIL(d, "Malformed m= format");
+			memset(fmt, 0, sizeof(*fmt));
+			fmt->pt = -1;
 		}
+		fmt->id = f;
+		fmt->channels = 1;
 		m->nfmts++;
 	}
 	if (!m->nfmts)
@@ -440,49 +605,95 @@ static int dec_media(struct dec *d, const struct pl *v)
 	return 0;
 }
 
-static struct sdp_fmt *fmt_by_id(struct sdp_media *m, const struct pl *id)
+static inline struct sdp_fmt *fmt_by_id(struct sdp_media *m, const char *id,
+					size_t idl)
 {
+	if (m->rtp && idl && idl <= 3) {
+		/* RTP formats are digit strings with their value in pt: a
+		 * digit id matches one of the same value and length */
+		int n = 0;
+		size_t i;
+
+		for (i = 0; i < idl && id[i] >= '0' && id[i] <= '9'; i++)
+			n = n * 10 + (id[i] - '0');
+		if (i == idl) {
+			for (uint32_t k = 0; k < m->nfmts; k++)
+				if (m->fmts[k].pt == n &&
+				    m->fmts[k].id.l == idl)
+					return &m->fmts[k];
+			return NULL;
+		}
+	}
 	for (uint32_t i = 0; i < m->nfmts; i++)
-		if (pl_eq(&m->fmts[i].id, id))
+		if (m->fmts[i].id.l == idl &&
+		    !memcmp(m->fmts[i].id.p, id, idl))
 			return &m->fmts[i];
 	return NULL;
+}
+
+/* 1*DIGIT from p as u32 (no overflow); returns the end, or NULL. */
+static inline const char *digits_u32(const char *p, const char *e,
+				     uint32_t *vp)
+{
+	const char *s = p;
+	uint64_t v = 0;
+
+	for (; p < e; p++) {
+		unsigned dg = (unsigned char)*p - '0';
+
+		if (dg > 9)
+			break;
+		v = v * 10 + dg;
+		if (v > UINT32_MAX)
+			return NULL;
+	}
+	if (p == s)
+		return NULL;
+	*vp = (uint32_t)v;
+	return p;
 }
 
 /* rtpmap:<pt> <name>/<rate>[/<channels>] */
 static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 {
-	struct pl f[2], name, rate, ch = PL_INIT;
+	const char *p = a->value.p, *e, *id, *ide, *n, *q;
 	struct sdp_fmt *fmt;
-	const char *s1, *s2;
 	uint32_t pt, srate, nch = 1;
 
-	if (!fields(&a->value, f, 2) || !dec_u32(&f[0], &pt) ||
-	    pt > SDP_MAX_PT)
+	if (!a->has_value)
 		FAIL(d, "Malformed a=rtpmap");
-	s1 = pl_chr(&f[1], '/');
-	if (!s1)
+	e = p + a->value.l;
+	while (p < e && is_sp(*p))
+		p++;
+	id = p;
+	ide = digits_u32(p, e, &pt);
+	if (!ide || ide == e || !is_sp(*ide) || pt > SDP_MAX_PT)
 		FAIL(d, "Malformed a=rtpmap");
-	pl_set(&name, f[1].p, (size_t)(s1 - f[1].p));
-	pl_set(&rate, s1 + 1, f[1].l - name.l - 1);
-	s2 = pl_chr(&rate, '/');
-	if (s2) {
-		pl_set(&ch, s2 + 1, rate.l - (size_t)(s2 - rate.p) - 1);
-		rate.l = (size_t)(s2 - rate.p);
-		if (!dec_u32(&ch, &nch) || nch == 0 || nch > 255)
+	for (n = ide; n < e && is_sp(*n); n++)
+		;
+	q = token_end(n, e);
+	if (q == n || q == e || *q != '/')
+		FAIL(d, "Malformed a=rtpmap");
+	p = digits_u32(q + 1, e, &srate);
+	if (!p || srate == 0)
+		FAIL(d, "Malformed a=rtpmap");
+	if (p < e && *p == '/') {
+		p = digits_u32(p + 1, e, &nch);
+		if (!p || nch == 0 || nch > 255)
 			FAIL(d, "Malformed a=rtpmap");
 	}
-	if (!sdp_is_token(&name) || !dec_u32(&rate, &srate) || srate == 0)
+	if (!ws_only(p, e))
 		FAIL(d, "Malformed a=rtpmap");
 	if (!d->m || !d->m->rtp)
 		return 0; /* kept as an attribute, nothing to map */
-	fmt = fmt_by_id(d->m, &f[0]);
+	fmt = fmt_by_id(d->m, id, (size_t)(ide - id));
 	if (!fmt)
 		return 0; /* a pt not on the m= line: ignore the mapping */
 	if (fmt->rtpmap)
 		FAIL(d, "Duplicate a=rtpmap");
 	fmt->rtpmap = a;
 	fmt->known = true;
-	fmt->name = name;
+	pl_set(&fmt->name, n, (size_t)(q - n));
 	fmt->srate = srate;
 	fmt->channels = nch;
 	return 0;
@@ -491,15 +702,25 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 /* fmtp:<fmt> <params> */
 static int attr_fmtp(struct dec *d, const struct sdp_attr *a)
 {
-	struct pl rest = a->value, id;
+	const char *p = a->value.p, *e;
 	struct sdp_fmt *fmt;
+	struct pl id, rest;
 
-	if (!sdp_field_next(&rest, &id) || !sdp_is_token(&id))
+	if (!a->has_value)
 		FAIL(d, "Malformed a=fmtp");
-	pl_trim(&rest);
+	e = p + a->value.l;
+	if (!field(&p, e, &id) || !is_token(id.p, id.l))
+		FAIL(d, "Malformed a=fmtp");
+	if (!no_cr(p, e))
+		FAIL(d, "CR inside an SDP line");
+	while (p < e && is_sp(*p))
+		p++;
+	while (e > p && is_sp(e[-1]))
+		e--;
+	pl_set(&rest, p, (size_t)(e - p));
 	if (!d->m)
 		return 0;
-	fmt = fmt_by_id(d->m, &id);
+	fmt = fmt_by_id(d->m, id.p, id.l);
 	if (!fmt)
 		return 0;
 	if (fmt->fmtp_attr)
@@ -512,12 +733,16 @@ static int attr_fmtp(struct dec *d, const struct sdp_attr *a)
 /* rtcp:<port> [IN <addrtype> <addr>] (RFC 3605) */
 static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 {
-	struct pl rest = a->value, f[4];
+	const char *p = a->value.p, *e;
+	struct pl f[4];
 	struct sdp_conn c = {.set = false};
 	uint32_t port;
 	unsigned n = 0;
 
-	while (n < 4 && sdp_field_next(&rest, &f[n]))
+	if (!a->has_value)
+		FAIL(d, "Malformed a=rtcp");
+	e = p + a->value.l;
+	while (n < 4 && field(&p, e, &f[n]))
 		n++;
 	if ((n != 1 && n != 4) || !dec_u32(&f[0], &port) || port > 65535)
 		FAIL(d, "Malformed a=rtcp");
@@ -534,75 +759,103 @@ static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 	return 0;
 }
 
-static int attr_dir(struct dec *d, enum sdp_dir dir)
+static int attr_dir(struct dec *d, const struct sdp_attr *a, enum sdp_dir dir)
 {
 	enum sdp_dir *cur = d->m ? &d->m->dir : &d->s->dir;
 
+	if (a->has_value && !no_cr(a->value.p, a->value.p + a->value.l))
+		FAIL(d, "CR inside an SDP line");
 	if (*cur != SDP_DIR_NONE && *cur != dir)
 		FAIL(d, "Conflicting direction attributes");
 	*cur = dir;
 	return 0;
 }
 
-static int dec_attr(struct dec *d, const struct pl *v)
+static int attr_ptime(struct dec *d, const struct sdp_attr *a)
+{
+	uint32_t ms;
+
+	if (!dec_u32(&a->value, &ms) || ms == 0)
+		FAIL(d, "Malformed a=ptime");
+	if (d->m)
+		d->m->ptime = ms;
+	return 0;
+}
+
+static int attr_crypto(struct dec *d, const struct sdp_attr *a)
+{
+	struct sdp_crypto c;
+
+	if (sdp_crypto_decode(&c, &a->value))
+		FAIL(d, "Malformed a=crypto");
+	if (!no_cr(a->value.p, a->value.p + a->value.l))
+		FAIL(d, "CR inside an SDP line");
+	if (d->m)
+		d->m->ncrypto++;
+	return 0;
+}
+
+/* The attributes trunkd reads are parsed to their grammar; any other
+ * value only needs to be a byte-string (no CR). */
+static int dec_attr(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_attr *a;
-	const char *colon;
+	const char *ne = token_end(v, e);
+	size_t nl = (size_t)(ne - v);
 
+	if (ne == v || (ne < e && *ne != ':'))
+		FAIL(d, "Malformed attribute name");
 	if (d->nattrs >= d->cap_attrs)
 		FAIL(d, "Too many attributes");
-	a = &d->attrs[d->nattrs];
-	memset(a, 0, sizeof(*a));
-	a->line = *v;
-	colon = pl_chr(v, ':');
-	if (colon) {
-		pl_set(&a->name, v->p, (size_t)(colon - v->p));
-		pl_set(&a->value, colon + 1, v->l - a->name.l - 1);
+	a = &d->attrs[d->nattrs++];
+	pl_set(&a->line, v, (size_t)(e - v));
+	pl_set(&a->name, v, nl);
+	if (ne < e) {
+		pl_set(&a->value, ne + 1, (size_t)(e - ne - 1));
 		a->has_value = true;
 	} else {
-		a->name = *v;
+		pl_set(&a->value, NULL, 0);
+		a->has_value = false;
 	}
-	if (!sdp_is_token(&a->name))
-		FAIL(d, "Malformed attribute name");
-	d->nattrs++;
 	if (d->m)
 		d->m->nattrs++;
 	else
 		d->s->nattrs++;
 
-	if (PL_IS(&a->name, "rtpmap"))
-		return attr_rtpmap(d, a);
-	if (PL_IS(&a->name, "fmtp"))
-		return attr_fmtp(d, a);
-	if (PL_IS(&a->name, "rtcp"))
-		return attr_rtcp(d, a);
-	if (PL_IS(&a->name, "sendrecv"))
-		return attr_dir(d, SDP_DIR_SENDRECV);
-	if (PL_IS(&a->name, "sendonly"))
-		return attr_dir(d, SDP_DIR_SENDONLY);
-	if (PL_IS(&a->name, "recvonly"))
-		return attr_dir(d, SDP_DIR_RECVONLY);
-	if (PL_IS(&a->name, "inactive"))
-		return attr_dir(d, SDP_DIR_INACTIVE);
-	if (PL_IS(&a->name, "ptime")) {
-		uint32_t ms;
-
-		if (!dec_u32(&a->value, &ms) || ms == 0)
-			FAIL(d, "Malformed a=ptime");
-		if (d->m)
-			d->m->ptime = ms;
-		return 0;
+	switch (nl) {
+	case 4:
+		if (!memcmp(v, "fmtp", 4))
+			return attr_fmtp(d, a);
+		if (!memcmp(v, "rtcp", 4))
+			return attr_rtcp(d, a);
+		break;
+	case 5:
+		if (!memcmp(v, "ptime", 5))
+			return attr_ptime(d, a);
+		break;
+	case 6:
+		if (!memcmp(v, "rtpmap", 6))
+			return attr_rtpmap(d, a);
+		if (!memcmp(v, "crypto", 6))
+			return attr_crypto(d, a);
+		break;
+	case 8:
+		if (!memcmp(v, "sendrecv", 8))
+			return attr_dir(d, a, SDP_DIR_SENDRECV);
+		if (!memcmp(v, "sendonly", 8))
+			return attr_dir(d, a, SDP_DIR_SENDONLY);
+		if (!memcmp(v, "recvonly", 8))
+			return attr_dir(d, a, SDP_DIR_RECVONLY);
+		if (!memcmp(v, "inactive", 8))
+			return attr_dir(d, a, SDP_DIR_INACTIVE);
+		break;
+	default:
+		break;
 	}
-	if (PL_IS(&a->name, "crypto")) {
-		struct sdp_crypto c;
-
-		if (sdp_crypto_decode(&c, &a->value))
-			FAIL(d, "Malformed a=crypto");
-		if (d->m)
-			d->m->ncrypto++;
-		return 0;
-	}
-	return 0; /* unknown attributes are kept as they are */
+	/* unknown attributes are kept as they are */
+	if (a->has_value && !no_cr(a->value.p, e))
+		FAIL(d, "CR inside an SDP line");
+	return 0;
 }
 
 int sdp_crypto_decode(struct sdp_crypto *c, const struct pl *value)
@@ -624,30 +877,36 @@ int sdp_crypto_decode(struct sdp_crypto *c, const struct pl *value)
 	return 0;
 }
 
-static int dec_line(struct dec *d, char type, const struct pl *v)
+static int dec_line(struct dec *d, char type, const char *v, const char *e)
 {
 	/* lines allowed inside a media section (RFC 4566 §5) */
-	if (d->m && type != 'i' && type != 'c' && type != 'b' && type != 'k' &&
-	    type != 'a' && type != 'm')
+	enum {
+		MEDIA_LINES = 1u << ('i' - 'a') | 1u << ('c' - 'a') |
+			      1u << ('b' - 'a') | 1u << ('k' - 'a') |
+			      1u << ('a' - 'a') | 1u << ('m' - 'a'),
+	};
+
+	/* type is 'a'..'z' (checked by the caller) */
+	if (d->m && !((MEDIA_LINES >> (type - 'a')) & 1))
 		FAIL(d, "Session-level line inside a media section");
 
 	switch (type) {
-	case 'v':
-		FAIL(d, "Duplicate v= line");
+	case 'a':
+		return dec_attr(d, v, e);
+	case 'c':
+		return dec_conn(d, v, e);
 	case 'o':
-		return dec_origin(d, v);
+		return dec_origin(d, v, e);
 	case 's':
 		if (d->seen_s)
 			FAIL(d, "Duplicate s= line");
+		if (!no_cr(v, e))
+			FAIL(d, "CR inside an SDP line");
 		d->seen_s = true;
-		d->s->name = *v;
+		pl_set(&d->s->name, v, (size_t)(e - v));
 		return 0;
-	case 'c':
-		return dec_conn(d, v);
 	case 't':
-		return dec_time(d, v);
-	case 'b':
-		return dec_bw(d, v);
+		return dec_time(d, v, e);
 	case 'm':
 		if (!d->seen_o)
 			FAIL(d, "Missing o= line");
@@ -655,9 +914,11 @@ static int dec_line(struct dec *d, char type, const struct pl *v)
 			FAIL(d, "Missing s= line");
 		if (!d->seen_t)
 			FAIL(d, "Missing t= line");
-		return dec_media(d, v);
-	case 'a':
-		return dec_attr(d, v);
+		return dec_media(d, v, e);
+	case 'b':
+		return dec_bw(d, v, e);
+	case 'v':
+		FAIL(d, "Duplicate v= line");
 	case 'i':
 	case 'u':
 	case 'e':
@@ -665,7 +926,10 @@ static int dec_line(struct dec *d, char type, const struct pl *v)
 	case 'r':
 	case 'z':
 	case 'k':
-		return 0; /* free text or unused here; printed as written */
+		/* free text or unused here; printed as written */
+		if (!no_cr(v, e))
+			FAIL(d, "CR inside an SDP line");
+		return 0;
 	default:
 		FAIL(d, "Unknown SDP line type");
 	}
@@ -678,11 +942,20 @@ static void sess_destroy(void *data)
 	mem_deref(s->mb);
 }
 
+/* Line ends the prescan remembers, so the parse does not search again. */
+enum { PRESCAN_LINES = 48 };
+
+struct prescan {
+	uint32_t nm, na; /* m= and a= lines */
+	uint32_t nends;
+	const char *ends[PRESCAN_LINES]; /* LF of line i, NULL: none */
+};
+
 /* Count m= and a= lines to size the block. */
-static void prescan(const struct pl *body, uint32_t *nmp, uint32_t *nap)
+static void prescan(const struct pl *body, struct prescan *ps)
 {
 	const char *p = body->p, *e = p + body->l, *nl;
-	uint32_t nm = 0, na = 0;
+	uint32_t nm = 0, na = 0, n = 0;
 
 	for (;;) {
 		if (e - p >= 2 && p[1] == '=') {
@@ -691,13 +964,16 @@ static void prescan(const struct pl *body, uint32_t *nmp, uint32_t *nap)
 			else if (p[0] == 'a')
 				na++;
 		}
-		nl = memchr(p, '\n', (size_t)(e - p));
+		nl = sc_find(p, e, '\n');
+		if (n < PRESCAN_LINES)
+			ps->ends[n++] = nl;
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
-	*nmp = nm;
-	*nap = na;
+	ps->nm = nm;
+	ps->na = na;
+	ps->nends = n;
 }
 
 int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
@@ -705,8 +981,9 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 {
 	struct dec d = {.s = NULL};
 	struct sdp_session *s = NULL;
-	struct pl rest, line;
-	uint32_t nm, na;
+	struct prescan ps;
+	const char *p, *e;
+	uint32_t li = 0;
 	bool first = true;
 	int err = 0;
 
@@ -727,20 +1004,20 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		err = EBADMSG;
 		goto out;
 	}
-	prescan(body, &nm, &na);
-	if (nm > SDP_MAX_MEDIA) {
+	prescan(body, &ps);
+	if (ps.nm > SDP_MAX_MEDIA) {
 		d.reason = "Too many media sections";
 		err = EBADMSG;
 		goto out;
 	}
-	if (na > SDP_MAX_ATTRS) {
+	if (ps.na > SDP_MAX_ATTRS) {
 		d.reason = "Too many attributes";
 		err = EBADMSG;
 		goto out;
 	}
 	/* media and attribute slots are cleared as they are filled */
-	s = mem_alloc(sizeof(*s) + nm * sizeof(struct sdp_media) +
-			  na * sizeof(struct sdp_attr),
+	s = mem_alloc(sizeof(*s) + ps.nm * sizeof(struct sdp_media) +
+			  ps.na * sizeof(struct sdp_attr),
 		      sess_destroy);
 	if (!s) {
 		err = ENOMEM;
@@ -749,41 +1026,49 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 	memset(s, 0, sizeof(*s));
 	s->raw = *body;
 	s->media = (struct sdp_media *)(s + 1);
-	s->attrs = (struct sdp_attr *)(s->media + nm);
+	s->attrs = (struct sdp_attr *)(s->media + ps.nm);
 	d.s = s;
 	d.attrs = s->attrs;
-	d.cap_attrs = na;
+	d.cap_attrs = ps.na;
 
-	rest = *body;
-	while (sdp_line_next(&rest, &line)) {
-		struct pl v;
+	p = body->p;
+	e = p + body->l;
+	while (p < e) {
+		const char *nl, *le, *next;
 
-		if (!line.l)
+		nl = li < ps.nends ? ps.ends[li]
+				   : memchr(p, '\n', (size_t)(e - p));
+		li++;
+		le = nl ? nl : e;
+		next = nl ? nl + 1 : e;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le == p) {
+			p = next;
 			continue;
-		if (line.l < 2 || line.p[1] != '=' || line.p[0] < 'a' ||
-		    line.p[0] > 'z') {
+		}
+		if (le - p < 2 || p[1] != '=' || p[0] < 'a' || p[0] > 'z') {
 			d.reason = "Malformed SDP line";
 			err = EBADMSG;
 			goto out;
 		}
-		if (memchr(line.p, '\r', line.l)) {
-			d.reason = "CR inside an SDP line";
-			err = EBADMSG;
-			goto out;
-		}
-		pl_set(&v, line.p + 2, line.l - 2);
 		if (first) {
-			if (line.p[0] != 'v' || !PL_IS(&v, "0")) {
+			if (p[0] != 'v' || le - p != 3 || p[2] != '0') {
 				d.reason = "SDP must start with v=0";
 				err = EBADMSG;
-				goto out;
 			}
 			first = false;
-			continue;
+		} else {
+			err = dec_line(&d, p[0], p + 2, le);
 		}
-		err = dec_line(&d, line.p[0], &v);
-		if (err)
+		if (err) {
+			/* a CR inside the line is the better reason; the
+			 * line parsers accept none */
+			if (memchr(p, '\r', (size_t)(le - p)))
+				d.reason = "CR inside an SDP line";
 			goto out;
+		}
+		p = next;
 	}
 	if (first) {
 		d.reason = "Empty SDP";

@@ -8,18 +8,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "base/pl.h"
 
 /* Bits of sip_chars[] (see gen_chars.py for the exact sets). */
 enum {
-	SC_TOKEN = 1 << 0,  /* token */
-	SC_WORD = 1 << 1,   /* word (Call-ID) */
-	SC_WS = 1 << 2,	    /* SP HTAB CR LF: LWS inside an unfolded value */
-	SC_USER = 1 << 3,   /* URI user incl. '%' */
-	SC_PASS = 1 << 4,   /* URI password incl. '%' */
+	SC_TOKEN = 1 << 0, /* token */
+	SC_WORD = 1 << 1,  /* word (Call-ID) */
+	SC_WS = 1 << 2,	   /* SP HTAB CR LF: LWS inside an unfolded value */
+	/* the URI classes below hold no '%': the escaped scanners take a
+	 * %HH escape where one of them is allowed (SC_ESCAPABLE) */
+	SC_USER = 1 << 3,   /* URI user */
+	SC_PASS = 1 << 4,   /* URI password */
 	SC_HOST = 1 << 5,   /* hostname / IPv4 chars */
-	SC_PARAM = 1 << 6,  /* URI paramchar incl. '%' */
-	SC_HNV = 1 << 7,    /* URI hname / hvalue chars incl. '%' */
+	SC_PARAM = 1 << 6,  /* URI paramchar */
+	SC_HNV = 1 << 7,    /* URI hname / hvalue chars */
 	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
 	SC_DIGIT = 1 << 9,
 	SC_HEX = 1 << 10,
@@ -27,6 +34,9 @@ enum {
 	SC_IPV6 = 1 << 12, /* hex, ':' and '.' */
 	SC_TEL = 1 << 13,  /* telephone-subscriber chars (lenient) */
 };
+
+/* Classes in which %HH escapes are allowed besides their bytes. */
+#define SC_ESCAPABLE (SC_USER | SC_PASS | SC_PARAM | SC_HNV | SC_URIC)
 
 extern const uint16_t sip_chars[256];
 
@@ -38,9 +48,21 @@ static inline bool sc_is(char c, uint16_t cls)
 	return (sip_chars[(unsigned char)c] & cls) != 0;
 }
 
-/* Number of leading bytes of [p, e) in class cls. */
+/* End of the run of class cls bytes at the start of [p, e). Unrolled by
+ * four so the bound is checked once per four bytes. */
 static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 {
+	while (e - p >= 4) {
+		if (!sc_is(p[0], cls))
+			return p;
+		if (!sc_is(p[1], cls))
+			return p + 1;
+		if (!sc_is(p[2], cls))
+			return p + 2;
+		if (!sc_is(p[3], cls))
+			return p + 3;
+		p += 4;
+	}
 	while (p < e && sc_is(*p, cls))
 		p++;
 	return p;
@@ -65,7 +87,8 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
 {
 	if (n != litlen)
 		return false;
-	for (size_t i = 0; i < n; i++)
+	/* litlen is a constant at every SC_CASEEQ site: unrolled */
+	for (size_t i = 0; i < litlen; i++)
 		if (sc_lower(p[i]) != lit[i])
 			return false;
 	return true;
@@ -73,17 +96,38 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
 
 #define SC_CASEEQ(p, n, lit) sc_caseeq((p), (n), (lit), sizeof(lit) - 1)
 
+/* First byte c in [p, e), or NULL: memchr() for the short distances of
+ * a header or SDP line, 16 bytes per step inline (no call) while 16 can
+ * be loaded without passing e. */
+static inline const char *sc_find(const char *p, const char *e, char c)
+{
+#ifdef __SSE2__
+	const __m128i k = _mm_set1_epi8(c);
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	return p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
+}
+
 /* Scan a quoted-string starting at p (which must be '"'). Returns the
  * position after the closing quote, or NULL when unterminated or holding
  * a forbidden byte. */
 const char *sip_scan_quoted(const char *p, const char *e);
 
-/* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
+/* True when [p, e) holds only chars of cls and, if cls is one of
+ * SC_ESCAPABLE, well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
-/* Span of chars of cls (which includes '%') from p, in one pass checking
- * that each '%' starts a %HH escape. Returns the end, or NULL on a bad
- * escape. */
+/* Span of chars of cls and (for SC_ESCAPABLE classes) %HH escapes from
+ * p, checking that each '%' starts a %HH escape. Returns the end, or NULL
+ * on a bad escape. */
 const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
 
 /* One header parameter (";name=value"); val is empty without '='. */
