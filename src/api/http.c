@@ -239,17 +239,23 @@ fail:
 	return EACCES;
 }
 
-static bool seg_match(const char *pat, const char *seg, size_t sl,
-		      char *sidbuf)
+/* {XX}: any non-empty segment, copied into sidbuf (an over-long one as
+ * ""); the SID check is the handler's (404). */
+static bool seg_capture(const char *seg, size_t sl, char *sidbuf)
 {
-	if (pat[0] == '{') {
-		/* {XX}: any segment; the SID check is the handler's (404) */
-		if (sl == 0 || sl > 34)
-			return sl == 0 ? false : (sidbuf[0] = 0, true);
-		memcpy(sidbuf, seg, sl);
-		sidbuf[sl] = '\0';
+	if (sl == 0)
+		return false;
+	if (sl > 34) {
+		sidbuf[0] = '\0';
 		return true;
 	}
+	memcpy(sidbuf, seg, sl);
+	sidbuf[sl] = '\0';
+	return true;
+}
+
+static bool seg_literal(const char *pat, const char *seg, size_t sl)
+{
 	return strlen(pat) == sl && !strncmp(pat, seg, sl);
 }
 
@@ -273,11 +279,11 @@ static int route_match(const struct api_res *res, const char *path,
 		pat[pl - 1] = '\0';
 		if (pat[0] == '{') {
 			if (n >= API_MAX_SEGS ||
-			    !seg_match(pat, q + 1, ql - 1, sids[n]))
+			    !seg_capture(q + 1, ql - 1, sids[n]))
 				return 0;
 			n++;
 		}
-		else if (!seg_match(pat, q + 1, ql - 1, NULL)) {
+		else if (!seg_literal(pat, q + 1, ql - 1)) {
 			return 0;
 		}
 		p += pl;
