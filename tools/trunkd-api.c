@@ -53,11 +53,9 @@ int main(int argc, char **argv)
 				goto usage;
 			cfg.host = host;
 			cfg.port = (uint16_t)port;
-		}
-		else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
 			data = argv[++i];
-		}
-		else {
+		} else {
 			goto usage;
 		}
 	}

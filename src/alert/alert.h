@@ -33,15 +33,15 @@ enum alert_kind {
 };
 
 struct alert_def {
-	uint32_t code;	      /* 32xxx/10004 Twilio, 39xxx trunkd */
+	uint32_t code; /* 32xxx/10004 Twilio, 39xxx trunkd */
 	enum alert_level level;
 	enum alert_kind kind;
-	uint16_t status;      /* SIP response the trunk sends, 0 = none */
-	const char *reason;   /* reason phrase if status, else the
-			       * action taken ("BYE"), or NULL */
-	const char *title;    /* the condition, one line */
-	const char *cause;    /* what is wrong, plain words */
-	const char *fix;      /* what to do about it */
+	uint16_t status;    /* SIP response the trunk sends, 0 = none */
+	const char *reason; /* reason phrase if status, else the
+			     * action taken ("BYE"), or NULL */
+	const char *title;  /* the condition, one line */
+	const char *cause;  /* what is wrong, plain words */
+	const char *fix;    /* what to do about it */
 };
 
 /* The entry for code, or NULL when the catalog has none. */
@@ -62,24 +62,24 @@ struct alert_kv {
 
 /* One SIP message of the call, as seen by the trunk. */
 struct alert_trace_msg {
-	int64_t time_ms;  /* wall clock, ms since the epoch */
-	char leg;	  /* 'A' customer side, 'B' carrier side */
-	bool sent;	  /* true: sent by the trunk; false: received */
-	const char *src;  /* "ip:port" */
-	const char *dst;  /* "ip:port" */
-	const char *msg;  /* the raw message */
+	int64_t time_ms; /* wall clock, ms since the epoch */
+	char leg;	 /* 'A' customer side, 'B' carrier side */
+	bool sent;	 /* true: sent by the trunk; false: received */
+	const char *src; /* "ip:port" */
+	const char *dst; /* "ip:port" */
+	const char *msg; /* the raw message */
 	size_t msg_len;
 };
 
 struct alert_event {
-	uint32_t code;		   /* must be in the catalog */
-	const char *account_sid;   /* AC..., may be NULL */
-	const char *resource_sid;  /* the trunk TK..., may be NULL */
-	const char *call_id;	   /* SIP Call-ID, may be NULL */
-	uint16_t response_code;	   /* 0: the catalog's status */
-	const char *request_method; /* e.g. "INVITE", may be NULL */
-	const char *request_url;    /* e.g. the Request-URI, may be NULL */
-	const char *response_body;  /* NULL: the catalog's response line */
+	uint32_t code;		     /* must be in the catalog */
+	const char *account_sid;     /* AC..., may be NULL */
+	const char *resource_sid;    /* the trunk TK..., may be NULL */
+	const char *call_id;	     /* SIP Call-ID, may be NULL */
+	uint16_t response_code;	     /* 0: the catalog's status */
+	const char *request_method;  /* e.g. "INVITE", may be NULL */
+	const char *request_url;     /* e.g. the Request-URI, may be NULL */
+	const char *response_body;   /* NULL: the catalog's response line */
 	const struct alert_kv *text; /* extra alert_text pairs */
 	size_t text_n;
 	const struct alert_kv *vars; /* request_variables pairs */
@@ -88,7 +88,7 @@ struct alert_event {
 	size_t evidence_n;
 	const struct alert_trace_msg *trace; /* both legs, in order */
 	size_t trace_n;
-	int64_t date_generated;	   /* epoch s; 0: now */
+	int64_t date_generated; /* epoch s; 0: now */
 };
 
 /* ---- records (output to the sink; rendered by the writer) ---- */
@@ -96,9 +96,9 @@ struct alert_event {
 /* A Monitor v1 Alert plus trunkd's extras. All strings are NUL-terminated
  * and never NULL ("" when unknown); they live as long as the record. */
 struct alert_record {
-	char sid[35];		 /* "NO" + 32 hex */
-	char error_code[8];	 /* "32201" */
-	const char *log_level;	 /* static: "error", "warning", ... */
+	char sid[35];	       /* "NO" + 32 hex */
+	char error_code[8];    /* "32201" */
+	const char *log_level; /* static: "error", "warning", ... */
 	const char *account_sid;
 	const char *resource_sid;
 	const char *call_id;
@@ -137,27 +137,27 @@ const struct alert_sink *alert_store_sink(void);
 typedef int64_t(alert_clock_h)(void *arg);
 
 struct alert_conf {
-	uint32_t queue_size;	 /* ring slots, rounded up to 2^k; 4096 */
-	uint32_t batch_max;	 /* records per insert; 256 */
-	uint32_t retention_days; /* purge older records; 30; 0 = keep */
-	uint32_t purge_interval_s; /* between purges; 3600 */
-	uint32_t tick_ms;	 /* writer's idle wake-up; 1000 */
+	uint32_t queue_size;	      /* ring slots, rounded up to 2^k; 4096 */
+	uint32_t batch_max;	      /* records per insert; 256 */
+	uint32_t retention_days;      /* purge older records; 30; 0 = keep */
+	uint32_t purge_interval_s;    /* between purges; 3600 */
+	uint32_t tick_ms;	      /* writer's idle wake-up; 1000 */
 	uint32_t loss_log_interval_s; /* rate of the "lost" line; 10 */
 	const struct alert_sink *sink; /* required */
 	void *sink_arg;
-	alert_clock_h *clock;	 /* NULL: clock_wall_s() */
+	alert_clock_h *clock; /* NULL: clock_wall_s() */
 	void *clock_arg;
 };
 
 struct alert_stats {
-	uint64_t emitted;   /* accepted into the ring */
-	uint64_t dropped;   /* ring full: lost */
-	uint64_t failed;    /* no memory or bad event: lost */
-	uint64_t written;   /* persisted by the sink */
+	uint64_t emitted;      /* accepted into the ring */
+	uint64_t dropped;      /* ring full: lost */
+	uint64_t failed;       /* no memory or bad event: lost */
+	uint64_t written;      /* persisted by the sink */
 	uint64_t write_errors; /* records in batches the sink refused */
-	uint64_t batches;   /* sink insert calls */
-	uint64_t purged;    /* records removed by retention */
-	uint64_t purges;    /* purge runs */
+	uint64_t batches;      /* sink insert calls */
+	uint64_t purged;       /* records removed by retention */
+	uint64_t purges;       /* purge runs */
 };
 
 struct alert_ctx;

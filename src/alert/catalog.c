@@ -253,7 +253,8 @@ static const struct alert_def catalog[] = {
 			 "Contact, or not via its Record-Route, or the PBX "
 			 "rewrote the trunk's address.",
 		.fix = "Make the PBX send the ACK to the Contact of the 200 "
-		       "OK through the Record-Route set, and do not rewrite the "
+		       "OK through the Record-Route set, and do not rewrite "
+		       "the "
 		       "trunk's addresses (check SIP ALG on the firewall).",
 	},
 	{

@@ -106,12 +106,10 @@ static void loss_log(struct alert_ctx *ctx)
 		return; /* another thread logs it */
 	log_warn("alert: queue full (%u slots): %" PRIu64
 		 " alerts lost so far",
-		 (unsigned)(ctx->ring.mask + 1),
-		 atomic_load(&ctx->dropped));
+		 (unsigned)(ctx->ring.mask + 1), atomic_load(&ctx->dropped));
 }
 
-int alert_emit(struct alert_ctx *ctx, const struct alert_event *ev,
-	       char *sidp)
+int alert_emit(struct alert_ctx *ctx, const struct alert_event *ev, char *sidp)
 {
 	const struct alert_def *def;
 	struct alert_record *rec = NULL;
@@ -190,8 +188,7 @@ static size_t drain_batch(struct alert_ctx *ctx)
 			atomic_fetch_add(&ctx->write_errors, n);
 			log_warn("alert: store refused %zu alerts: %s", n,
 				 strerror(err));
-		}
-		else {
+		} else {
 			atomic_fetch_add(&ctx->written, n);
 		}
 		for (size_t i = 0; i < n; i++)
@@ -333,8 +330,8 @@ int alert_alloc(struct alert_ctx **ctxp, const struct alert_conf *conf)
 	err = ring_init(&ctx->ring, ctx->conf.queue_size);
 	if (err)
 		goto out;
-	ctx->batch = mem_zalloc(ctx->conf.batch_max * sizeof(*ctx->batch),
-				NULL);
+	ctx->batch =
+		mem_zalloc(ctx->conf.batch_max * sizeof(*ctx->batch), NULL);
 	if (!ctx->batch) {
 		err = ENOMEM;
 		goto out;

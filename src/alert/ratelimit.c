@@ -110,8 +110,7 @@ bool alert_ratelimit_allow(struct alert_ratelimit *rl, const void *key,
 		if (!s->hash || now_ms - s->last_ms >= rl->interval_ms) {
 			if (!free_slot)
 				free_slot = s;
-		}
-		else if (!victim || s->last_ms < victim->last_ms) {
+		} else if (!victim || s->last_ms < victim->last_ms) {
 			victim = s;
 		}
 	}

@@ -81,8 +81,7 @@ static void pack(struct arena *a, struct alert_record *rec,
 		rec->response_body = s;
 	for (size_t i = 0; i < c->text_n; i++) {
 		const char *k = arena_put(a, ev->text[i].key, 64);
-		const char *v = arena_put(a, ev->text[i].value,
-					  ALERT_MAX_STR);
+		const char *v = arena_put(a, ev->text[i].value, ALERT_MAX_STR);
 
 		if (rec) {
 			c->text[i].key = k;
@@ -91,8 +90,7 @@ static void pack(struct arena *a, struct alert_record *rec,
 	}
 	for (size_t i = 0; i < c->vars_n; i++) {
 		const char *k = arena_put(a, ev->vars[i].key, 64);
-		const char *v = arena_put(a, ev->vars[i].value,
-					  ALERT_MAX_STR);
+		const char *v = arena_put(a, ev->vars[i].value, ALERT_MAX_STR);
 
 		if (rec) {
 			c->vars[i].key = k;
@@ -146,8 +144,8 @@ int alert_record_alloc(struct alert_record **recp,
 		.evidence_n = ev->evidence
 				      ? min_sz(ev->evidence_n, ALERT_MAX_LINES)
 				      : 0,
-		.trace_n = ev->trace ? min_sz(ev->trace_n, ALERT_MAX_TRACE)
-				     : 0,
+		.trace_n =
+			ev->trace ? min_sz(ev->trace_n, ALERT_MAX_TRACE) : 0,
 	};
 	struct arena a = {.base = NULL, .used = 0};
 	size_t o_copy, o_text, o_vars, o_ev, o_trace, o_str, total;
@@ -174,8 +172,7 @@ int alert_record_alloc(struct alert_record **recp,
 	c = (struct alert_copy *)(void *)(blk + o_copy);
 	*c = cnt;
 	c->def = def;
-	c->response_code = ev->response_code ? ev->response_code
-					     : def->status;
+	c->response_code = ev->response_code ? ev->response_code : def->status;
 	c->text = (struct alert_kv *)(void *)(blk + o_text);
 	c->vars = (struct alert_kv *)(void *)(blk + o_vars);
 	c->evidence = (const char **)(void *)(blk + o_ev);
@@ -213,8 +210,7 @@ static int put_enc(struct buf *b, const char *s)
 		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
 		    ch == '.' || ch == '~') {
 			err = buf_write_u8(b, ch);
-		}
-		else {
+		} else {
 			char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
 
 			err = buf_write(b, e, sizeof(e));
@@ -328,9 +324,8 @@ static int render_trace(char **outp, const struct alert_copy *c)
 		fmt_time_ms(tbuf, sizeof(tbuf), m->time_ms);
 		o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:o*}", "time",
 			      tbuf, "time_ms", (json_int_t)m->time_ms, "leg",
-			      leg, "direction",
-			      m->sent ? "sent" : "received", "src", m->src,
-			      "dst", m->dst, "message",
+			      leg, "direction", m->sent ? "sent" : "received",
+			      "src", m->src, "dst", m->dst, "message",
 			      json_bytes(m->msg, m->msg_len));
 		if (!o || json_array_append_new(arr, o))
 			err = ENOMEM;
@@ -391,15 +386,14 @@ int alert_record_render(struct alert_record *rec)
 	c = rec->priv;
 	if (c->r_text)
 		return 0; /* rendered already */
-	err = render_pairs(&c->r_text, rec->call_id, c->response_code,
-			   c->text, c->text_n);
+	err = render_pairs(&c->r_text, rec->call_id, c->response_code, c->text,
+			   c->text_n);
 	if (!err)
 		err = render_pairs(&c->r_vars, NULL, 0, c->vars, c->vars_n);
 	if (!err)
 		err = render_trace(&c->r_trace, c);
 	if (!err)
-		err = render_lines(&c->r_evidence, c->evidence,
-				   c->evidence_n);
+		err = render_lines(&c->r_evidence, c->evidence, c->evidence_n);
 	if (!err)
 		err = render_diag(&c->r_diag, c->def);
 	if (err)

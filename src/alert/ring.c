@@ -48,11 +48,9 @@ int ring_push(struct ring *r, void *data)
 				    memory_order_relaxed,
 				    memory_order_relaxed))
 				break;
-		}
-		else if (diff < 0) {
+		} else if (diff < 0) {
 			return EAGAIN; /* full: the consumer is behind */
-		}
-		else {
+		} else {
 			pos = atomic_load_explicit(&r->head,
 						   memory_order_relaxed);
 		}

@@ -20,8 +20,14 @@
 #include "base/mem.h"
 #include "store/snapshot.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 int api_token_hash(char out[72], const char *sid, const char *token)
 {
@@ -41,13 +47,11 @@ int api_token_hash(char out[72], const char *sid, const char *token)
 	return 0;
 }
 
-int api_account_get(struct store *st, const char *sid,
-		    struct store_row **rowp)
+int api_account_get(struct store *st, const char *sid, struct store_row **rowp)
 {
 	const struct store_cond c = {.col = "sid", .v = TXT(sid)};
-	const struct store_query q = {.table = "accounts",
-				      .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "accounts", .conds = &c, .nconds = 1};
 
 	return store_select_one(st, &q, rowp);
 }
@@ -126,9 +130,8 @@ int api_bootstrap(struct store *st, const struct api_config *cfg,
 {
 	const struct store_cond c = {.col = "owner_account_sid",
 				     .v = {.type = STORE_NULL}};
-	const struct store_query q = {.table = "accounts",
-				      .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "accounts", .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 	char sid[35], token[33], hash[72];
 	int64_t now = clock_wall_s();
@@ -150,28 +153,25 @@ int api_bootstrap(struct store *st, const struct api_config *cfg,
 			{
 				const struct store_cond k = {.col = "sid",
 							     .v = TXT(sid)};
-				const struct store_col h = {
-					"auth_token_hash", TXT(hash)};
+				const struct store_col h = {"auth_token_hash",
+							    TXT(hash)};
 
 				return store_update(st, "accounts", &k, 1, &h,
 						    1, NULL);
 			}
 		}
-	}
-	else if (!store_select_one(st, &q, &row)) {
+	} else if (!store_select_one(st, &q, &row)) {
 		snprintf(sid_out, 35, "%s", store_row_str(row, "sid"));
 		mem_deref(row);
 		return 0;
-	}
-	else if ((err = store_sid_new(sid, "AC"))) {
+	} else if ((err = store_sid_new(sid, "AC"))) {
 		return err;
 	}
 	if (cfg->auth_token) {
 		if (strlen(cfg->auth_token) < 16)
 			return EINVAL;
 		snprintf(token, sizeof(token), "%.32s", cfg->auth_token);
-	}
-	else {
+	} else {
 		char tmp[35];
 
 		err = store_sid_new(tmp, "xx");
@@ -180,8 +180,8 @@ int api_bootstrap(struct store *st, const struct api_config *cfg,
 		memcpy(token, tmp + 2, 33);
 		generated = true;
 	}
-	if (api_token_hash(hash, sid, cfg->auth_token ? cfg->auth_token
-						      : token))
+	if (api_token_hash(hash, sid,
+			   cfg->auth_token ? cfg->auth_token : token))
 		return EIO;
 	err = store_tx_begin(st);
 	if (err)

@@ -10,9 +10,9 @@ struct store;
 struct snapshot_pub;
 
 struct api_config {
-	const char *host;      /* listen address, "127.0.0.1" */
-	uint16_t port;	       /* 0: pick a free port */
-	const char *data_dir;  /* holds DIR/credentials; NULL: none */
+	const char *host;	 /* listen address, "127.0.0.1" */
+	uint16_t port;		 /* 0: pick a free port */
+	const char *data_dir;	 /* holds DIR/credentials; NULL: none */
 	const char *account_sid; /* bootstrap SID (env) or NULL */
 	const char *auth_token;	 /* bootstrap token (env) or NULL */
 };

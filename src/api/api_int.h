@@ -40,11 +40,11 @@ enum api_ftype {
 };
 
 enum {
-	FF_CREATE = 1 << 0,  /* settable on create */
-	FF_UPDATE = 1 << 1,  /* settable on update */
+	FF_CREATE = 1 << 0,   /* settable on create */
+	FF_UPDATE = 1 << 1,   /* settable on update */
 	FF_REQUIRED = 1 << 2, /* required on create */
-	FF_HIDDEN = 1 << 3,  /* never rendered */
-	FF_FILTER = 1 << 4,  /* list filter (exact match) */
+	FF_HIDDEN = 1 << 3,   /* never rendered */
+	FF_FILTER = 1 << 4,   /* list filter (exact match) */
 };
 
 struct api_field;
@@ -59,8 +59,8 @@ struct api_field {
 	unsigned flags;
 	const char *def; /* default on create (text form), NULL: none */
 	api_check_h *check;
-	int code;	 /* Twilio code for an invalid value */
-	long min, max;	 /* FT_INT range (when min < max) */
+	int code;		    /* Twilio code for an invalid value */
+	long min, max;		    /* FT_INT range (when min < max) */
 	const char *const *choices; /* FT_STR enum values, NULL-terminated */
 };
 
@@ -89,9 +89,9 @@ enum {
 };
 
 struct api_res {
-	const char *path;	/* collection pattern, {XX} = SID of XX */
+	const char *path; /* collection pattern, {XX} = SID of XX */
 	const char *table;
-	const char *prefix;	/* SID prefix of items */
+	const char *prefix; /* SID prefix of items */
 	const char *list_key;
 	const char *parent_col; /* column bound to the last {XX} in path */
 	const char *parent_table;
@@ -102,7 +102,7 @@ struct api_res {
 	api_filter_h *filter;
 	const char *order_col; /* list order; NULL: insertion */
 	bool order_desc;
-	bool no_account;	/* table has no account_sid (none yet) */
+	bool no_account;	 /* table has no account_sid (none yet) */
 	bool item_is_parent_ref; /* association: sid names another row */
 };
 
@@ -112,8 +112,8 @@ extern const size_t api_nresources;
 
 /* Request helpers (http.c / crud.c) */
 const char *api_arg(const struct api_req *r, const char *key);
-void api_error(struct api_req *r, unsigned status, int code,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void api_error(struct api_req *r, unsigned status, int code, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
 bool api_visible(struct api_req *r, const char *account_sid);
 const char *api_auth_sid(const struct api_req *r);
 

@@ -10,19 +10,27 @@
 #include "base/mem.h"
 #include "store/snapshot.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 static void store_err(struct api_req *r, int err)
 {
 	switch (err) {
 	case ENOENT:
-		api_error(r, 404, 20404, "The requested resource was not "
-					 "found");
+		api_error(r, 404, 20404,
+			  "The requested resource was not "
+			  "found");
 		break;
 	case EEXIST:
-		api_error(r, 409, 20409, "A resource with these values "
-					 "already exists");
+		api_error(r, 409, 20409,
+			  "A resource with these values "
+			  "already exists");
 		break;
 	case EBUSY:
 		api_error(r, 503, 20503, "Store busy, retry");
@@ -79,8 +87,7 @@ static int convert(struct api_req *r, const struct api_field *f,
 		if (strlen(in) > 120) {
 			/* long values are kept by reference */
 			*v = (struct store_val)TXT(in);
-		}
-		else {
+		} else {
 			*v = (struct store_val)TXT(scratch);
 		}
 		return 0;
@@ -96,9 +103,8 @@ static int parent_check(struct api_req *r, const struct api_res *res,
 			struct store_row **rowp)
 {
 	const struct store_cond c = {.col = "sid", .v = TXT(psid)};
-	const struct store_query q = {.table = res->parent_table,
-				      .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = res->parent_table, .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 	const char *acc;
 	int err;
@@ -147,8 +153,7 @@ static size_t url_escape(char *buf, size_t sz, size_t n, const char *s)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || strchr("-._~", c)) {
 			buf[n++] = (char)c;
-		}
-		else {
+		} else {
 			buf[n++] = '%';
 			buf[n++] = hex[c >> 4];
 			buf[n++] = hex[c & 15];
@@ -238,8 +243,7 @@ json_t *api_page_wrap(struct api_req *r, const char *key, json_t *arr,
 	page_url(r, u, sizeof(u), size, page, offset);
 	page_url(r, first, sizeof(first), size, 0, 0);
 	if (more)
-		page_url(r, next, sizeof(next), size, page + 1,
-			 offset + size);
+		page_url(r, next, sizeof(next), size, page + 1, offset + size);
 	if (offset)
 		page_url(r, prev, sizeof(prev), size, page ? page - 1 : 0,
 			 offset > size ? offset - size : 0);
@@ -258,10 +262,9 @@ json_t *api_page_wrap(struct api_req *r, const char *key, json_t *arr,
 				    json_integer((json_int_t)offset));
 		json_object_set_new(
 			o, "end",
-			json_integer((json_int_t)(offset +
-						  (cnt ? cnt - 1 : 0))));
-	}
-	else {
+			json_integer(
+				(json_int_t)(offset + (cnt ? cnt - 1 : 0))));
+	} else {
 		json_t *m = json_object();
 
 		json_object_set_new(m, "page", json_integer((json_int_t)page));
@@ -295,8 +298,7 @@ static void do_list(struct api_req *r, const struct api_res *res,
 	if (psid) {
 		conds[n++] = (struct store_cond){.col = res->parent_col,
 						 .v = TXT(psid)};
-	}
-	else if (acc) {
+	} else if (acc) {
 		conds[n++] = (struct store_cond){.col = "account_sid",
 						 .v = TXT(acc)};
 	}
@@ -456,13 +458,12 @@ static void do_write(struct api_req *r, const struct api_res *res,
 		return;
 	}
 	if (existing) {
-		struct store_cond c = {.col = "sid",
-				       .v = TXT(store_row_str(existing,
-							      "sid"))};
+		struct store_cond c = {
+			.col = "sid",
+			.v = TXT(store_row_str(existing, "sid"))};
 
 		err = store_update(r->st, res->table, &c, 1, cols, n, NULL);
-	}
-	else {
+	} else {
 		err = store_insert(r->st, res->table, cols, n);
 	}
 	if (!err)
@@ -476,8 +477,7 @@ static void do_write(struct api_req *r, const struct api_res *res,
 	snapshot_pub_kick(r->pub);
 	if (existing) {
 		reply_row(r, res, psid, store_row_str(existing, "sid"), 200);
-	}
-	else {
+	} else {
 		size_t k;
 		const char *newsid = sid;
 
@@ -556,11 +556,9 @@ void api_crud(struct api_req *r, const struct api_res *res,
 		if (m == RM_FETCH) {
 			r->out = api_render_row(r, res, row);
 			r->status = 200;
-		}
-		else if (m == RM_UPDATE) {
+		} else if (m == RM_UPDATE) {
 			do_write(r, res, acc, parent, row);
-		}
-		else {
+		} else {
 			do_delete(r, res, psid, row);
 		}
 		break;

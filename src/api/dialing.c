@@ -17,8 +17,14 @@
 #include "policy/numbering.h"
 #include "store/snapshot.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 enum { MAX_BULK = 1000 };
 
@@ -26,9 +32,8 @@ enum { MAX_BULK = 1000 };
 static bool inherits(struct api_req *r, const char *acc)
 {
 	const struct store_cond c = {.col = "account_sid", .v = TXT(acc)};
-	const struct store_query q = {.table = "dialing_settings",
-				      .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "dialing_settings", .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 	bool v = true;
 
@@ -60,9 +65,8 @@ static unsigned flag(const struct store_row *row, const char *col,
 static int load_geo(struct api_req *r, const char *acc, uint8_t *geo)
 {
 	const struct store_cond c = {.col = "account_sid", .v = TXT(acc)};
-	const struct store_query q = {.table = "dialing_permissions",
-				      .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "dialing_permissions", .conds = &c, .nconds = 1};
 	struct store_rows *rows = NULL;
 	size_t n = numbering_country_count(), i;
 
@@ -80,13 +84,15 @@ static int load_geo(struct api_req *r, const char *acc, uint8_t *geo)
 
 		if (!k)
 			continue;
-		geo[numbering_country_index(k)] = (uint8_t)(
-			flag(row, "low_risk_numbers_enabled",
-			     SNAP_DIAL_LOW_RISK) |
-			flag(row, "high_risk_special_numbers_enabled",
-			     SNAP_DIAL_HIGH_RISK_SPECIAL) |
-			flag(row, "high_risk_tollfraud_numbers_enabled",
-			     SNAP_DIAL_HIGH_RISK_TOLLFRAUD));
+		geo[numbering_country_index(k)] =
+			(uint8_t)(flag(row, "low_risk_numbers_enabled",
+				       SNAP_DIAL_LOW_RISK) |
+				  flag(row,
+				       "high_risk_special_numbers_enabled",
+				       SNAP_DIAL_HIGH_RISK_SPECIAL) |
+				  flag(row,
+				       "high_risk_tollfraud_numbers_enabled",
+				       SNAP_DIAL_HIGH_RISK_TOLLFRAUD));
 	}
 	mem_deref(rows);
 	return 0;
@@ -152,15 +158,18 @@ static void countries_list(struct api_req *r)
 	if (low == -2 || hrs == -2 || hrt == -2)
 		return;
 	if (cont && numbering_continent_decode(cont, &want_cont)) {
-		api_error(r, 400, 20001, "Invalid value for parameter "
-					 "Continent: %s", cont);
+		api_error(r, 400, 20001,
+			  "Invalid value for parameter "
+			  "Continent: %s",
+			  cont);
 		return;
 	}
 	if (ccs && *ccs == '+')
 		ccs++;
 	if (ccs && (!*ccs || strspn(ccs, "0123456789") != strlen(ccs))) {
-		api_error(r, 400, 20001, "Invalid value for parameter "
-					 "CountryCode");
+		api_error(r, 400, 20001,
+			  "Invalid value for parameter "
+			  "CountryCode");
 		return;
 	}
 	geo = mem_zalloc(n ? n : 1, NULL);
@@ -211,8 +220,9 @@ static const struct numbering_country *country_get(struct api_req *r,
 	if (strlen(iso) == 2)
 		c = numbering_country_find(iso);
 	if (!c)
-		api_error(r, 404, 20404, "The requested resource %s was not "
-					 "found",
+		api_error(r, 404, 20404,
+			  "The requested resource %s was not "
+			  "found",
 			  r->path);
 	return c;
 }
@@ -280,8 +290,7 @@ static void hrs_list(struct api_req *r, const char *iso)
 
 /* One permission value of a bulk item: JSON boolean, "true"/"false" or
  * "Enabled"/"Disabled". Absent: *vp unchanged. 0 or EINVAL. */
-static int bulk_flag(json_t *item, const char *key, const char *alt,
-		     bool *vp)
+static int bulk_flag(json_t *item, const char *key, const char *alt, bool *vp)
 {
 	json_t *v = json_object_get(item, key);
 	const char *s;
@@ -312,9 +321,8 @@ struct bulk_item {
 };
 
 /* Parse and validate the whole request before writing anything. */
-static int bulk_parse(struct api_req *r, const char *text,
-		      const uint8_t *geo, struct bulk_item **itemsp,
-		      size_t *np)
+static int bulk_parse(struct api_req *r, const char *text, const uint8_t *geo,
+		      struct bulk_item **itemsp, size_t *np)
 {
 	json_error_t jerr;
 	json_t *a = json_loads(text, JSON_REJECT_DUPLICATES, &jerr), *item;
@@ -323,14 +331,16 @@ static int bulk_parse(struct api_req *r, const char *text,
 	int err = EINVAL;
 
 	if (!json_is_array(a)) {
-		api_error(r, 400, 20001, "UpdateRequest must be a JSON array "
-					 "of update objects");
+		api_error(r, 400, 20001,
+			  "UpdateRequest must be a JSON array "
+			  "of update objects");
 		goto out;
 	}
 	n = json_array_size(a);
 	if (n == 0 || n > MAX_BULK) {
-		api_error(r, 400, 20001, "UpdateRequest must hold 1 to %d "
-					 "update objects",
+		api_error(r, 400, 20001,
+			  "UpdateRequest must hold 1 to %d "
+			  "update objects",
 			  MAX_BULK);
 		goto out;
 	}
@@ -347,15 +357,17 @@ static int bulk_parse(struct api_req *r, const char *text,
 		unsigned cur;
 
 		if (!json_is_object(item) || !json_is_string(iso)) {
-			api_error(r, 400, 20001, "UpdateRequest item %zu: "
-						 "iso_code is required",
+			api_error(r, 400, 20001,
+				  "UpdateRequest item %zu: "
+				  "iso_code is required",
 				  i);
 			goto out;
 		}
 		if (strlen(json_string_value(iso)) != 2 ||
 		    !(b->c = numbering_country_find(json_string_value(iso)))) {
-			api_error(r, 400, 20001, "UpdateRequest item %zu: "
-						 "unknown iso_code '%.8s'",
+			api_error(r, 400, 20001,
+				  "UpdateRequest item %zu: "
+				  "unknown iso_code '%.8s'",
 				  i, json_string_value(iso));
 			goto out;
 		}
@@ -369,9 +381,10 @@ static int bulk_parse(struct api_req *r, const char *text,
 			      "high_risk_special_numbers", &b->hrs) ||
 		    bulk_flag(item, "high_risk_tollfraud_numbers_enabled",
 			      "high_risk_irsf_numbers", &b->hrt)) {
-			api_error(r, 400, 20001, "UpdateRequest item %zu: "
-						 "permissions must be true or "
-						 "false",
+			api_error(r, 400, 20001,
+				  "UpdateRequest item %zu: "
+				  "permissions must be true or "
+				  "false",
 				  i);
 			goto out;
 		}
@@ -401,8 +414,9 @@ static void bulk_update(struct api_req *r)
 		return;
 	}
 	if (!text) {
-		api_error(r, 400, 20001, "Missing required parameter "
-					 "UpdateRequest in the post body");
+		api_error(r, 400, 20001,
+			  "Missing required parameter "
+			  "UpdateRequest in the post body");
 		return;
 	}
 	geo = mem_zalloc(n, NULL);
@@ -411,8 +425,7 @@ static void bulk_update(struct api_req *r)
 		return;
 	}
 	/* missing fields keep the account's own current values */
-	if (load_geo(r, me, geo) ||
-	    bulk_parse(r, text, geo, &items, &nitems))
+	if (load_geo(r, me, geo) || bulk_parse(r, text, geo, &items, &nitems))
 		goto out;
 	err = store_tx_begin(r->st);
 	if (!err) {
@@ -547,8 +560,9 @@ bool api_dialing(struct api_req *r)
 	else if (!strcmp(p, "/HighRiskSpecialPrefixes"))
 		hrs_list(r, iso);
 	else
-		api_error(r, 404, 20404, "The requested resource %s was not "
-					 "found",
+		api_error(r, 404, 20404,
+			  "The requested resource %s was not "
+			  "found",
 			  r->path);
 	return true;
 }

@@ -43,8 +43,8 @@ const char *api_arg(const struct api_req *r, const char *key)
 	return NULL;
 }
 
-void api_error(struct api_req *r, unsigned status, int code,
-	       const char *fmt, ...)
+void api_error(struct api_req *r, unsigned status, int code, const char *fmt,
+	       ...)
 {
 	char msg[512], more[96];
 	va_list ap;
@@ -84,8 +84,8 @@ bool api_visible(struct api_req *r, const char *account_sid)
 	return ok;
 }
 
-static int add_arg(struct api_req *r, const char *k, size_t kl,
-		   const char *v, size_t vl)
+static int add_arg(struct api_req *r, const char *k, size_t kl, const char *v,
+		   size_t vl)
 {
 	if (r->nargs >= API_MAX_ARGS)
 		return E2BIG;
@@ -108,16 +108,14 @@ static size_t url_decode(char *s)
 		if (*i == '+') {
 			*o++ = ' ';
 			i++;
-		}
-		else if (*i == '%' && i[1] && i[2] &&
-			 strchr("0123456789abcdefABCDEF", i[1]) &&
-			 strchr("0123456789abcdefABCDEF", i[2])) {
+		} else if (*i == '%' && i[1] && i[2] &&
+			   strchr("0123456789abcdefABCDEF", i[1]) &&
+			   strchr("0123456789abcdefABCDEF", i[2])) {
 			char h[3] = {i[1], i[2], 0};
 
 			*o++ = (char)strtol(h, NULL, 16);
 			i += 3;
-		}
-		else {
+		} else {
 			*o++ = *i++;
 		}
 	}
@@ -282,8 +280,7 @@ static int route_match(const struct api_res *res, const char *path,
 			    !seg_capture(q + 1, ql - 1, sids[n]))
 				return 0;
 			n++;
-		}
-		else if (!seg_literal(pat, q + 1, ql - 1)) {
+		} else if (!seg_literal(pat, q + 1, ql - 1)) {
 			return 0;
 		}
 		p += pl;
@@ -294,8 +291,7 @@ static int route_match(const struct api_res *res, const char *path,
 	*nsids = n;
 	if (!*q)
 		return 1;
-	if (*q == '/' && !strchr(q + 1, '/') && strlen(q + 1) <= 34 &&
-	    q[1]) {
+	if (*q == '/' && !strchr(q + 1, '/') && strlen(q + 1) <= 34 && q[1]) {
 		strcpy(item, q + 1);
 		return 2;
 	}
@@ -325,8 +321,7 @@ static void route(struct api_req *r)
 		  r->path);
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c,
-				  struct api_req *r)
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct api_req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -335,8 +330,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c,
 	if (r->status == 204 || !r->out) {
 		resp = MHD_create_response_from_buffer(0, (void *)"",
 						       MHD_RESPMEM_PERSISTENT);
-	}
-	else {
+	} else {
 		text = json_dumps(r->out, JSON_COMPACT);
 		resp = MHD_create_response_from_buffer(
 			text ? strlen(text) : 0, text ? text : (void *)"",
@@ -391,8 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (*upload_size) {
 		if (cn->len + *upload_size > MAX_BODY) {
 			cn->too_big = true;
-		}
-		else {
+		} else {
 			char *nb = mem_realloc(cn->body,
 					       cn->len + *upload_size + 1);
 
@@ -504,14 +497,12 @@ int api_server_start(struct api_server **srvp, const struct api_config *cfg,
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons(cfg->port);
 		sa = (struct sockaddr *)&sin;
-	}
-	else if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
 		sin6.sin6_family = AF_INET6;
 		sin6.sin6_port = htons(cfg->port);
 		sa = (struct sockaddr *)&sin6;
 		flags |= MHD_USE_IPv6;
-	}
-	else {
+	} else {
 		return EINVAL;
 	}
 	err = api_bootstrap(st, cfg, sid, &token);

@@ -12,7 +12,8 @@ void api_fmt_date(char *buf, size_t sz, int64_t t, bool rfc2822)
 
 	gmtime_r(&tt, &tm);
 	strftime(buf, sz,
-		 rfc2822 ? "%a, %d %b %Y %H:%M:%S +0000" : "%Y-%m-%dT%H:%M:%SZ",
+		 rfc2822 ? "%a, %d %b %Y %H:%M:%S +0000"
+			 : "%Y-%m-%dT%H:%M:%SZ",
 		 &tm);
 }
 
@@ -21,8 +22,8 @@ void api_item_url(struct api_req *r, const struct api_res *res,
 {
 	const char *p = res->path;
 	const char *acc = store_row_str(row, "account_sid");
-	const char *par = res->parent_col ? store_row_str(row, res->parent_col)
-					  : NULL;
+	const char *par =
+		res->parent_col ? store_row_str(row, res->parent_col) : NULL;
 	size_t n = 0;
 	bool first = true;
 
@@ -94,7 +95,8 @@ json_t *api_render_row(struct api_req *r, const struct api_res *res,
 	if (!res->no_account)
 		json_object_set_new(
 			o, "account_sid",
-			val_json(r, FT_STR, store_row_val(row, "account_sid")));
+			val_json(r, FT_STR,
+				 store_row_val(row, "account_sid")));
 	if (res->parent_col)
 		json_object_set_new(
 			o, res->parent_col,
@@ -103,16 +105,16 @@ json_t *api_render_row(struct api_req *r, const struct api_res *res,
 	for (f = res->fields; f->col; f++) {
 		if (f->flags & FF_HIDDEN)
 			continue;
-		json_object_set_new(o, f->json ? f->json : f->col,
-				    val_json(r, f->type,
-					     store_row_val(row, f->col)));
+		json_object_set_new(
+			o, f->json ? f->json : f->col,
+			val_json(r, f->type, store_row_val(row, f->col)));
 	}
-	json_object_set_new(o, "date_created",
-			    val_json(r, FT_DATE,
-				     store_row_val(row, "date_created")));
-	json_object_set_new(o, "date_updated",
-			    val_json(r, FT_DATE,
-				     store_row_val(row, "date_updated")));
+	json_object_set_new(
+		o, "date_created",
+		val_json(r, FT_DATE, store_row_val(row, "date_created")));
+	json_object_set_new(
+		o, "date_updated",
+		val_json(r, FT_DATE, store_row_val(row, "date_updated")));
 	api_item_url(r, res, row, url, sizeof(url));
 	json_object_set_new(o, r->v2010 ? "uri" : "url", json_string(url));
 	if (res->render)

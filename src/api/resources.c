@@ -14,8 +14,14 @@
 #include "base/mem.h"
 #include "store/snapshot.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 static const char *col_get(const struct store_col *cols, size_t n,
 			   const char *name)
@@ -34,8 +40,8 @@ static int owned_row(struct api_req *r, const char *table, const char *sid,
 		     const char *acc, struct store_row **rowp)
 {
 	const struct store_cond c = {.col = "sid", .v = TXT(sid)};
-	const struct store_query q = {.table = table, .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = table, .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 	int err = store_select_one(r->st, &q, &row);
 
@@ -60,8 +66,7 @@ static int ck_e164(struct api_req *r, const struct api_field *f,
 	return api_check_e164(in);
 }
 
-static int ck_sip(struct api_req *r, const struct api_field *f,
-		  const char *in)
+static int ck_sip(struct api_req *r, const struct api_field *f, const char *in)
 {
 	return api_check_sip_url(in);
 }
@@ -90,8 +95,7 @@ static int ck_pass(struct api_req *r, const struct api_field *f,
 	return 0;
 }
 
-static int ck_ip(struct api_req *r, const struct api_field *f,
-		 const char *in)
+static int ck_ip(struct api_req *r, const struct api_field *f, const char *in)
 {
 	unsigned char a[16];
 
@@ -117,14 +121,16 @@ static int ck_prefix(struct api_req *r, const struct api_field *f,
 static int ck_codecs(struct api_req *r, const struct api_field *f,
 		     const char *in)
 {
-	static const char *const known[] = {"PCMU", "PCMA", "G722", "G729",
-					    "opus", "telephone-event", NULL};
+	static const char *const known[] = {"PCMU", "PCMA", "G722",
+					    "G729", "opus", "telephone-event",
+					    NULL};
 	char buf[128], *save = NULL, *t;
 
 	if (!*in || strlen(in) >= sizeof(buf))
 		return EINVAL;
 	snprintf(buf, sizeof(buf), "%s", in);
-	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		const char *const *k;
 
 		for (k = known; *k && strcmp(*k, t); k++)
@@ -135,8 +141,7 @@ static int ck_codecs(struct api_req *r, const struct api_field *f,
 	return 0;
 }
 
-static int ck_url(struct api_req *r, const struct api_field *f,
-		  const char *in)
+static int ck_url(struct api_req *r, const struct api_field *f, const char *in)
 {
 	if (!*in)
 		return 0;
@@ -162,9 +167,8 @@ static int trunk_write(struct api_req *r, const struct api_res *res,
 			char *d = (char *)c->v.s, *p;
 			struct store_cond k = {.col = "domain_name",
 					       .v = TXT(d)};
-			struct store_query q = {.table = "trunks",
-						.conds = &k,
-						.nconds = 1};
+			struct store_query q = {
+				.table = "trunks", .conds = &k, .nconds = 1};
 			struct store_row *row = NULL;
 
 			if (!*d) {
@@ -246,9 +250,8 @@ static int ha1(char *out, const EVP_MD *alg, const char *user,
 }
 
 static int cred_write(struct api_req *r, const struct api_res *res,
-		      const struct store_row *existing,
-		      struct store_col *cols, size_t *ncols,
-		      char (*scratch)[128])
+		      const struct store_row *existing, struct store_col *cols,
+		      size_t *ncols, char (*scratch)[128])
 {
 	const char *pass = api_arg(r, "Password");
 	const char *user = existing ? store_row_str(existing, "username")
@@ -297,8 +300,9 @@ static int ipaddr_write(struct api_req *r, const struct api_res *res,
 			cols[(*ncols)++] = (struct store_col){
 				.name = "cidr_prefix_length",
 				.v = INTV(v6 ? 128 : 32)};
-		else if (!v6 && store_row_int(existing, "cidr_prefix_length",
-					      32) > 32 &&
+		else if (!v6 &&
+			 store_row_int(existing, "cidr_prefix_length", 32) >
+				 32 &&
 			 col_get(cols, *ncols, "ip_address"))
 			cols[(*ncols)++] = (struct store_col){
 				.name = "cidr_prefix_length", .v = INTV(32)};
@@ -314,9 +318,8 @@ static int ipaddr_write(struct api_req *r, const struct api_res *res,
 }
 
 static int ipn_write(struct api_req *r, const struct api_res *res,
-		     const struct store_row *existing,
-		     struct store_col *cols, size_t *ncols,
-		     char (*scratch)[128])
+		     const struct store_row *existing, struct store_col *cols,
+		     size_t *ncols, char (*scratch)[128])
 {
 	size_t i;
 
@@ -397,15 +400,14 @@ static int64_t parse_date(const char *s, bool end)
 			tm.tm_min = 59;
 			tm.tm_sec = 59;
 		}
-	}
-	else if (*p && strcmp(p, "Z") && strcmp(p, "+00:00")) {
+	} else if (*p && strcmp(p, "Z") && strcmp(p, "+00:00")) {
 		return -1;
 	}
 	return (int64_t)timegm(&tm);
 }
 
-static int alert_filter(struct api_req *r, struct store_cond *conds,
-			size_t *n, char (*scratch)[128])
+static int alert_filter(struct api_req *r, struct store_cond *conds, size_t *n,
+			char (*scratch)[128])
 {
 	static const char *const levels[] = {"error", "warning", "notice",
 					     "debug", NULL};
@@ -421,8 +423,8 @@ static int alert_filter(struct api_req *r, struct store_cond *conds,
 			api_error(r, 400, 20001, "Invalid LogLevel: %s", v);
 			return EINVAL;
 		}
-		conds[(*n)++] = (struct store_cond){.col = "log_level",
-						    .v = TXT(*l)};
+		conds[(*n)++] =
+			(struct store_cond){.col = "log_level", .v = TXT(*l)};
 	}
 	if ((v = api_arg(r, "StartDate"))) {
 		if ((t = parse_date(v, false)) < 0) {
@@ -447,9 +449,10 @@ static void alert_render(struct api_req *r, const struct api_res *res,
 			 const struct store_row *row, json_t *o)
 {
 	static const char *const extra[] = {
-		"request_variables", "request_headers", "response_body",
-		"response_headers", "sip_trace", "diagnosis", "evidence",
-		NULL};
+		"request_variables", "request_headers",
+		"response_body",     "response_headers",
+		"sip_trace",	     "diagnosis",
+		"evidence",	     NULL};
 	const char *const *e;
 	const char *s;
 
@@ -487,12 +490,14 @@ static void trunk_render(struct api_req *r, const struct api_res *res,
 			 const struct store_row *row, json_t *o)
 {
 	static const char *const n[] = {"origination_urls",
-					 "credential_lists",
-					 "ip_access_control_lists",
-					 "phone_numbers", "recording", NULL};
-	static const char *const p[] = {"OriginationUrls", "CredentialLists",
-					"IpAccessControlLists", "PhoneNumbers",
-					"Recording", NULL};
+					"credential_lists",
+					"ip_access_control_lists",
+					"phone_numbers",
+					"recording",
+					NULL};
+	static const char *const p[] = {
+		"OriginationUrls", "CredentialLists", "IpAccessControlLists",
+		"PhoneNumbers",	   "Recording",	      NULL};
 	json_t *rec = json_object();
 	bool ip = false, cred = false;
 	json_t *at = json_array();
@@ -565,10 +570,15 @@ static void ipn_render(struct api_req *r, const struct api_res *res,
 
 /* ---- field tables ---- */
 
-#define END {.col = NULL}
-#define FNAME(fl)                                                           \
-	{.form = "FriendlyName", .col = "friendly_name", .flags = (fl),     \
-	 .def = ""}
+#define END                 \
+	{                   \
+		.col = NULL \
+	}
+#define FNAME(fl)                                               \
+	{                                                       \
+		.form = "FriendlyName", .col = "friendly_name", \
+		.flags = (fl), .def = ""                        \
+	}
 
 static const char *const methods_http[] = {"GET", "POST", NULL};
 static const char *const transfer_modes[] = {"disable-all", "enable-all",
@@ -580,52 +590,99 @@ static const char *const levels[] = {"error", "warning", "notice", "debug",
 
 static const struct api_field f_trunk[] = {
 	FNAME(FF_CREATE | FF_UPDATE),
-	{.form = "DomainName", .col = "domain_name",
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21232},
-	{.form = "DisasterRecoveryUrl", .col = "disaster_recovery_url",
-	 .flags = FF_CREATE | FF_UPDATE, .check = ck_url, .code = 21245},
-	{.form = "DisasterRecoveryMethod", .col = "disaster_recovery_method",
-	 .flags = FF_CREATE | FF_UPDATE, .choices = methods_http,
+	{.form = "DomainName",
+	 .col = "domain_name",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21232},
+	{.form = "DisasterRecoveryUrl",
+	 .col = "disaster_recovery_url",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .check = ck_url,
 	 .code = 21245},
-	{.form = "TransferMode", .col = "transfer_mode",
-	 .flags = FF_CREATE | FF_UPDATE, .choices = transfer_modes,
+	{.form = "DisasterRecoveryMethod",
+	 .col = "disaster_recovery_method",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .choices = methods_http,
 	 .code = 21245},
-	{.form = "TransferCallerId", .col = "transfer_caller_id",
-	 .flags = FF_CREATE | FF_UPDATE, .choices = transfer_cid,
+	{.form = "TransferMode",
+	 .col = "transfer_mode",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .choices = transfer_modes,
 	 .code = 21245},
-	{.form = "Secure", .col = "secure", .type = FT_BOOL,
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21245},
-	{.form = "CnamLookupEnabled", .col = "cnam_lookup_enabled",
-	 .type = FT_BOOL, .flags = FF_CREATE | FF_UPDATE, .code = 21245},
-	{.form = "SymmetricRtpEnabled", .col = "symmetric_rtp_enabled",
-	 .type = FT_BOOL, .flags = FF_CREATE | FF_UPDATE, .code = 21245},
-	{.form = "CpsLimit", .col = "cps_limit", .type = FT_INT,
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21245, .min = 1,
+	{.form = "TransferCallerId",
+	 .col = "transfer_caller_id",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .choices = transfer_cid,
+	 .code = 21245},
+	{.form = "Secure",
+	 .col = "secure",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245},
+	{.form = "CnamLookupEnabled",
+	 .col = "cnam_lookup_enabled",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245},
+	{.form = "SymmetricRtpEnabled",
+	 .col = "symmetric_rtp_enabled",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245},
+	{.form = "CpsLimit",
+	 .col = "cps_limit",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245,
+	 .min = 1,
 	 .max = 1000000000},
-	{.form = "ConcurrentCallsLimit", .col = "concurrent_calls_limit",
-	 .type = FT_INT, .flags = FF_CREATE | FF_UPDATE, .code = 21245,
-	 .min = 0, .max = 1000000000},
-	{.form = "Codecs", .col = "codecs", .flags = FF_CREATE | FF_UPDATE,
-	 .check = ck_codecs, .code = 21245},
-	{.form = "ConnectionPolicySid", .col = "connection_policy_sid",
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21245},
+	{.form = "ConcurrentCallsLimit",
+	 .col = "concurrent_calls_limit",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245,
+	 .min = 0,
+	 .max = 1000000000},
+	{.form = "Codecs",
+	 .col = "codecs",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .check = ck_codecs,
+	 .code = 21245},
+	{.form = "ConnectionPolicySid",
+	 .col = "connection_policy_sid",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245},
 	END,
 };
 
 static const struct api_field f_ourl[] = {
-	{.form = "FriendlyName", .col = "friendly_name",
+	{.form = "FriendlyName",
+	 .col = "friendly_name",
 	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
-	{.form = "SipUrl", .col = "sip_url",
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .check = ck_sip,
+	{.form = "SipUrl",
+	 .col = "sip_url",
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .check = ck_sip,
 	 .code = 21245},
-	{.form = "Priority", .col = "priority", .type = FT_INT,
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .min = 0,
-	 .max = 65535, .code = 21245},
-	{.form = "Weight", .col = "weight", .type = FT_INT,
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .min = 0,
-	 .max = 65535, .code = 21245},
-	{.form = "Enabled", .col = "enabled", .type = FT_BOOL,
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .code = 21245},
+	{.form = "Priority",
+	 .col = "priority",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .min = 0,
+	 .max = 65535,
+	 .code = 21245},
+	{.form = "Weight",
+	 .col = "weight",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .min = 0,
+	 .max = 65535,
+	 .code = 21245},
+	{.form = "Enabled",
+	 .col = "enabled",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .code = 21245},
 	END,
 };
 
@@ -635,49 +692,72 @@ static const struct api_field f_assoc[] = {
 };
 
 static const struct api_field f_cl[] = {
-	{.form = "FriendlyName", .col = "friendly_name",
+	{.form = "FriendlyName",
+	 .col = "friendly_name",
 	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
 	END,
 };
 
 static const struct api_field f_cred[] = {
-	{.form = "Username", .col = "username",
-	 .flags = FF_CREATE | FF_REQUIRED, .check = ck_user, .code = 21222},
+	{.form = "Username",
+	 .col = "username",
+	 .flags = FF_CREATE | FF_REQUIRED,
+	 .check = ck_user,
+	 .code = 21222},
 	{.col = "ha1_md5", .flags = FF_HIDDEN},
 	{.col = "ha1_sha256", .flags = FF_HIDDEN},
 	END,
 };
 
 static const struct api_field f_ipaddr[] = {
-	{.form = "FriendlyName", .col = "friendly_name",
+	{.form = "FriendlyName",
+	 .col = "friendly_name",
 	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
-	{.form = "IpAddress", .col = "ip_address",
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .check = ck_ip,
+	{.form = "IpAddress",
+	 .col = "ip_address",
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .check = ck_ip,
 	 .code = 21234},
-	{.form = "CidrPrefixLength", .col = "cidr_prefix_length",
-	 .type = FT_INT, .flags = FF_CREATE | FF_UPDATE, .min = 0,
-	 .max = 128, .code = 21234},
+	{.form = "CidrPrefixLength",
+	 .col = "cidr_prefix_length",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .min = 0,
+	 .max = 128,
+	 .code = 21234},
 	END,
 };
 
 static const struct api_field f_ipn[] = {
-	{.form = "PhoneNumber", .col = "phone_number",
-	 .flags = FF_CREATE | FF_REQUIRED | FF_FILTER, .check = ck_e164,
+	{.form = "PhoneNumber",
+	 .col = "phone_number",
+	 .flags = FF_CREATE | FF_REQUIRED | FF_FILTER,
+	 .check = ck_e164,
 	 .code = 21421},
-	{.form = "FriendlyName", .col = "friendly_name",
+	{.form = "FriendlyName",
+	 .col = "friendly_name",
 	 .flags = FF_CREATE | FF_UPDATE | FF_FILTER},
-	{.form = "TrunkSid", .col = "trunk_sid",
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21245},
-	{.form = "VoiceUrl", .col = "voice_url",
-	 .flags = FF_CREATE | FF_UPDATE, .check = ck_url, .code = 21502},
-	{.form = "VoiceMethod", .col = "voice_method",
-	 .flags = FF_CREATE | FF_UPDATE, .choices = methods_http},
+	{.form = "TrunkSid",
+	 .col = "trunk_sid",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 21245},
+	{.form = "VoiceUrl",
+	 .col = "voice_url",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .check = ck_url,
+	 .code = 21502},
+	{.form = "VoiceMethod",
+	 .col = "voice_method",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .choices = methods_http},
 	END,
 };
 
 static const struct api_field f_cid[] = {
-	{.form = "PhoneNumber", .col = "phone_number",
-	 .flags = FF_CREATE | FF_REQUIRED | FF_FILTER, .check = ck_e164,
+	{.form = "PhoneNumber",
+	 .col = "phone_number",
+	 .flags = FF_CREATE | FF_REQUIRED | FF_FILTER,
+	 .check = ck_e164,
 	 .code = 21421},
 	FNAME(FF_CREATE | FF_UPDATE | FF_FILTER),
 	END,
@@ -690,24 +770,42 @@ static const struct api_field f_policy[] = {
 
 static const struct api_field f_target[] = {
 	FNAME(FF_CREATE | FF_UPDATE),
-	{.form = "Target", .col = "target",
-	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED, .check = ck_sip,
+	{.form = "Target",
+	 .col = "target",
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED,
+	 .check = ck_sip,
 	 .code = 21245},
-	{.form = "Priority", .col = "priority", .type = FT_INT,
-	 .flags = FF_CREATE | FF_UPDATE, .def = "10", .min = 0,
-	 .max = 65535, .code = 21245},
-	{.form = "Weight", .col = "weight", .type = FT_INT,
-	 .flags = FF_CREATE | FF_UPDATE, .def = "10", .min = 0, .max = 65535,
+	{.form = "Priority",
+	 .col = "priority",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .def = "10",
+	 .min = 0,
+	 .max = 65535,
 	 .code = 21245},
-	{.form = "Enabled", .col = "enabled", .type = FT_BOOL,
-	 .flags = FF_CREATE | FF_UPDATE, .def = "true", .code = 21245},
+	{.form = "Weight",
+	 .col = "weight",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .def = "10",
+	 .min = 0,
+	 .max = 65535,
+	 .code = 21245},
+	{.form = "Enabled",
+	 .col = "enabled",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .def = "true",
+	 .code = 21245},
 	END,
 };
 
 static const struct api_field f_deny[] = {
-	{.form = "Prefix", .col = "prefix",
+	{.form = "Prefix",
+	 .col = "prefix",
 	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED | FF_FILTER,
-	 .check = ck_prefix, .code = 21421},
+	 .check = ck_prefix,
+	 .code = 21421},
 	FNAME(FF_CREATE | FF_UPDATE),
 	END,
 };
@@ -726,99 +824,183 @@ static const struct api_field f_alert[] = {
 };
 
 static const struct api_field f_alarm[] = {
-	{.form = "friendlyName", .col = "friendly_name",
-	 .json = "friendlyName", .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
-	{.form = "description", .col = "description", .json = "description",
-	 .flags = FF_CREATE | FF_UPDATE},
-	{.form = "queryType", .col = "query_type", .json = "queryType",
-	 .flags = FF_CREATE | FF_UPDATE, .code = 20001},
-	{.form = "query", .col = "query", .json = "query",
+	{.form = "friendlyName",
+	 .col = "friendly_name",
+	 .json = "friendlyName",
 	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
-	{.form = "triggerValue", .col = "trigger_value", .json = "triggerValue",
-	 .type = FT_INT, .flags = FF_CREATE | FF_UPDATE, .min = 1,
+	{.form = "description",
+	 .col = "description",
+	 .json = "description",
+	 .flags = FF_CREATE | FF_UPDATE},
+	{.form = "queryType",
+	 .col = "query_type",
+	 .json = "queryType",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .code = 20001},
+	{.form = "query",
+	 .col = "query",
+	 .json = "query",
+	 .flags = FF_CREATE | FF_UPDATE | FF_REQUIRED},
+	{.form = "triggerValue",
+	 .col = "trigger_value",
+	 .json = "triggerValue",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .min = 1,
 	 .max = 1000000000},
-	{.form = "timeWindow", .col = "time_window", .json = "timeWindow",
-	 .type = FT_INT, .flags = FF_CREATE | FF_UPDATE, .min = 60,
+	{.form = "timeWindow",
+	 .col = "time_window",
+	 .json = "timeWindow",
+	 .type = FT_INT,
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .min = 60,
 	 .max = 86400 * 31},
-	{.form = "email", .col = "email", .json = "email",
+	{.form = "email",
+	 .col = "email",
+	 .json = "email",
 	 .flags = FF_CREATE | FF_UPDATE},
-	{.form = "webhook", .col = "webhook", .json = "webhook",
-	 .flags = FF_CREATE | FF_UPDATE, .check = ck_url},
-	{.form = "consoleIndicator", .col = "console_indicator",
-	 .json = "consoleIndicator", .type = FT_BOOL,
+	{.form = "webhook",
+	 .col = "webhook",
+	 .json = "webhook",
+	 .flags = FF_CREATE | FF_UPDATE,
+	 .check = ck_url},
+	{.form = "consoleIndicator",
+	 .col = "console_indicator",
+	 .json = "consoleIndicator",
+	 .type = FT_BOOL,
 	 .flags = FF_CREATE | FF_UPDATE},
-	{.form = "enabled", .col = "enabled", .json = "enabled",
-	 .type = FT_BOOL, .flags = FF_CREATE | FF_UPDATE},
+	{.form = "enabled",
+	 .col = "enabled",
+	 .json = "enabled",
+	 .type = FT_BOOL,
+	 .flags = FF_CREATE | FF_UPDATE},
 	{.col = "product", .json = "product"},
 	END,
 };
 
-#define ALL (RM_LIST | RM_CREATE | RM_FETCH | RM_UPDATE | RM_DELETE)
+#define ALL	(RM_LIST | RM_CREATE | RM_FETCH | RM_UPDATE | RM_DELETE)
 #define ACC2010 "/2010-04-01/Accounts/{AC}"
 
 const struct api_res api_resources[] = {
-	{.path = "/v1/Trunks", .table = "trunks", .prefix = "TK",
-	 .list_key = "trunks", .methods = ALL, .fields = f_trunk,
-	 .on_write = trunk_write, .render = trunk_render},
+	{.path = "/v1/Trunks",
+	 .table = "trunks",
+	 .prefix = "TK",
+	 .list_key = "trunks",
+	 .methods = ALL,
+	 .fields = f_trunk,
+	 .on_write = trunk_write,
+	 .render = trunk_render},
 	{.path = "/v1/Trunks/{TK}/OriginationUrls",
-	 .table = "origination_urls", .prefix = "OU",
-	 .list_key = "origination_urls", .parent_col = "trunk_sid",
-	 .parent_table = "trunks", .methods = ALL, .fields = f_ourl},
+	 .table = "origination_urls",
+	 .prefix = "OU",
+	 .list_key = "origination_urls",
+	 .parent_col = "trunk_sid",
+	 .parent_table = "trunks",
+	 .methods = ALL,
+	 .fields = f_ourl},
 	{.path = "/v1/Trunks/{TK}/CredentialLists",
-	 .table = "trunk_credential_lists", .prefix = "CL",
-	 .list_key = "credential_lists", .parent_col = "trunk_sid",
+	 .table = "trunk_credential_lists",
+	 .prefix = "CL",
+	 .list_key = "credential_lists",
+	 .parent_col = "trunk_sid",
 	 .parent_table = "trunks",
 	 .methods = RM_LIST | RM_CREATE | RM_FETCH | RM_DELETE,
-	 .fields = f_assoc, .on_write = assoc_write,
+	 .fields = f_assoc,
+	 .on_write = assoc_write,
 	 .item_is_parent_ref = true},
 	{.path = "/v1/Trunks/{TK}/IpAccessControlLists",
-	 .table = "trunk_ip_access_control_lists", .prefix = "AL",
-	 .list_key = "ip_access_control_lists", .parent_col = "trunk_sid",
+	 .table = "trunk_ip_access_control_lists",
+	 .prefix = "AL",
+	 .list_key = "ip_access_control_lists",
+	 .parent_col = "trunk_sid",
 	 .parent_table = "trunks",
 	 .methods = RM_LIST | RM_CREATE | RM_FETCH | RM_DELETE,
-	 .fields = f_assoc, .on_write = assoc_write,
+	 .fields = f_assoc,
+	 .on_write = assoc_write,
 	 .item_is_parent_ref = true},
-	{.path = ACC2010 "/SIP/CredentialLists", .table = "credential_lists",
-	 .prefix = "CL", .list_key = "credential_lists", .methods = ALL,
-	 .fields = f_cl, .render = cl_render},
+	{.path = ACC2010 "/SIP/CredentialLists",
+	 .table = "credential_lists",
+	 .prefix = "CL",
+	 .list_key = "credential_lists",
+	 .methods = ALL,
+	 .fields = f_cl,
+	 .render = cl_render},
 	{.path = ACC2010 "/SIP/CredentialLists/{CL}/Credentials",
-	 .table = "credentials", .prefix = "CR", .list_key = "credentials",
+	 .table = "credentials",
+	 .prefix = "CR",
+	 .list_key = "credentials",
 	 .parent_col = "credential_list_sid",
-	 .parent_table = "credential_lists", .methods = ALL,
-	 .fields = f_cred, .on_write = cred_write},
+	 .parent_table = "credential_lists",
+	 .methods = ALL,
+	 .fields = f_cred,
+	 .on_write = cred_write},
 	{.path = ACC2010 "/SIP/IpAccessControlLists",
-	 .table = "ip_access_control_lists", .prefix = "AL",
-	 .list_key = "ip_access_control_lists", .methods = ALL,
-	 .fields = f_cl, .render = acl_render},
+	 .table = "ip_access_control_lists",
+	 .prefix = "AL",
+	 .list_key = "ip_access_control_lists",
+	 .methods = ALL,
+	 .fields = f_cl,
+	 .render = acl_render},
 	{.path = ACC2010 "/SIP/IpAccessControlLists/{AL}/IpAddresses",
-	 .table = "ip_addresses", .prefix = "IP", .list_key = "ip_addresses",
+	 .table = "ip_addresses",
+	 .prefix = "IP",
+	 .list_key = "ip_addresses",
 	 .parent_col = "ip_access_control_list_sid",
-	 .parent_table = "ip_access_control_lists", .methods = ALL,
-	 .fields = f_ipaddr, .on_write = ipaddr_write},
+	 .parent_table = "ip_access_control_lists",
+	 .methods = ALL,
+	 .fields = f_ipaddr,
+	 .on_write = ipaddr_write},
 	{.path = ACC2010 "/IncomingPhoneNumbers",
-	 .table = "incoming_phone_numbers", .prefix = "PN",
-	 .list_key = "incoming_phone_numbers", .methods = ALL,
-	 .fields = f_ipn, .on_write = ipn_write, .render = ipn_render},
-	{.path = ACC2010 "/OutgoingCallerIds", .table = "outgoing_caller_ids",
-	 .prefix = "PN", .list_key = "outgoing_caller_ids", .methods = ALL,
+	 .table = "incoming_phone_numbers",
+	 .prefix = "PN",
+	 .list_key = "incoming_phone_numbers",
+	 .methods = ALL,
+	 .fields = f_ipn,
+	 .on_write = ipn_write,
+	 .render = ipn_render},
+	{.path = ACC2010 "/OutgoingCallerIds",
+	 .table = "outgoing_caller_ids",
+	 .prefix = "PN",
+	 .list_key = "outgoing_caller_ids",
+	 .methods = ALL,
 	 .fields = f_cid},
-	{.path = "/v1/ConnectionPolicies", .table = "connection_policies",
-	 .prefix = "NY", .list_key = "connection_policies", .methods = ALL,
-	 .fields = f_policy, .render = policy_render},
+	{.path = "/v1/ConnectionPolicies",
+	 .table = "connection_policies",
+	 .prefix = "NY",
+	 .list_key = "connection_policies",
+	 .methods = ALL,
+	 .fields = f_policy,
+	 .render = policy_render},
 	{.path = "/v1/ConnectionPolicies/{NY}/Targets",
-	 .table = "connection_policy_targets", .prefix = "NE",
-	 .list_key = "targets", .parent_col = "connection_policy_sid",
-	 .parent_table = "connection_policies", .methods = ALL,
+	 .table = "connection_policy_targets",
+	 .prefix = "NE",
+	 .list_key = "targets",
+	 .parent_col = "connection_policy_sid",
+	 .parent_table = "connection_policies",
+	 .methods = ALL,
 	 .fields = f_target},
-	{.path = "/v1/DenyList", .table = "deny_list", .prefix = "DN",
-	 .list_key = "deny_list", .methods = ALL, .fields = f_deny},
-	{.path = "/v1/Alerts", .table = "alerts", .prefix = "NO",
-	 .list_key = "alerts", .methods = RM_LIST | RM_FETCH | RM_DELETE,
-	 .fields = f_alert, .filter = alert_filter, .render = alert_render,
-	 .order_col = "date_created", .order_desc = true},
-	{.path = "/v2/Alarms", .table = "alarms", .prefix = "AX",
-	 .list_key = "alarms", .methods = ALL, .fields = f_alarm},
+	{.path = "/v1/DenyList",
+	 .table = "deny_list",
+	 .prefix = "DN",
+	 .list_key = "deny_list",
+	 .methods = ALL,
+	 .fields = f_deny},
+	{.path = "/v1/Alerts",
+	 .table = "alerts",
+	 .prefix = "NO",
+	 .list_key = "alerts",
+	 .methods = RM_LIST | RM_FETCH | RM_DELETE,
+	 .fields = f_alert,
+	 .filter = alert_filter,
+	 .render = alert_render,
+	 .order_col = "date_created",
+	 .order_desc = true},
+	{.path = "/v2/Alarms",
+	 .table = "alarms",
+	 .prefix = "AX",
+	 .list_key = "alarms",
+	 .methods = ALL,
+	 .fields = f_alarm},
 };
 
-const size_t api_nresources = sizeof(api_resources) /
-			      sizeof(api_resources[0]);
+const size_t api_nresources = sizeof(api_resources) / sizeof(api_resources[0]);

@@ -11,8 +11,14 @@
 #include "base/mem.h"
 #include "store/snapshot.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 static json_t *account_json(struct api_req *r, const struct store_row *row,
 			    const char *token)
@@ -58,16 +64,15 @@ static bool one_of(const char *v, const char *const *set)
 	return false;
 }
 
-static const char *const statuses[] = {"active", "suspended", "closed",
-				       NULL};
+static const char *const statuses[] = {"active", "suspended", "closed", NULL};
 static const char *const types[] = {"Trial", "Full", NULL};
 
 static void accounts_list(struct api_req *r)
 {
 	const char *me = api_auth_sid(r);
 	const struct store_cond c = {.col = "owner_account_sid", .v = TXT(me)};
-	const struct store_query q = {.table = "accounts", .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "accounts", .conds = &c, .nconds = 1};
 	struct store_rows *rows = NULL;
 	const char *fn = api_arg(r, "FriendlyName");
 	const char *st = api_arg(r, "Status");
@@ -172,8 +177,9 @@ static void account_item(struct api_req *r, const char *sid)
 	bool own = !strcmp(sid, api_auth_sid(r));
 
 	if (!api_visible(r, sid) || api_account_get(r->st, sid, &row)) {
-		api_error(r, 404, 20404, "The requested resource was not "
-					 "found");
+		api_error(r, 404, 20404,
+			  "The requested resource was not "
+			  "found");
 		return;
 	}
 	if (!strcmp(r->method, "GET")) {
@@ -200,8 +206,7 @@ static void account_item(struct api_req *r, const char *sid)
 		cols[n++] = (struct store_col){"status", TXT(st)};
 	if (type)
 		cols[n++] = (struct store_col){"type", TXT(type)};
-	cols[n++] = (struct store_col){"date_updated",
-				       INTV(clock_wall_s())};
+	cols[n++] = (struct store_col){"date_updated", INTV(clock_wall_s())};
 	{
 		const struct store_cond c = {.col = "sid", .v = TXT(sid)};
 
@@ -227,8 +232,8 @@ static int trunk_get(struct api_req *r, const char *tk,
 		     struct store_row **rowp)
 {
 	const struct store_cond c = {.col = "sid", .v = TXT(tk)};
-	const struct store_query q = {.table = "trunks", .conds = &c,
-				      .nconds = 1};
+	const struct store_query q = {
+		.table = "trunks", .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 
 	if (store_sid_valid(tk, "TK") && !store_select_one(r->st, &q, &row) &&
@@ -242,10 +247,10 @@ static int trunk_get(struct api_req *r, const char *tk,
 }
 
 static const char *const rec_modes[] = {
-	"do-not-record", "record-from-ringing", "record-from-answer",
-	"record-from-ringing-dual", "record-from-answer-dual", NULL};
-static const char *const rec_trims[] = {"trim-silence", "do-not-trim",
-					NULL};
+	"do-not-record",	   "record-from-ringing",
+	"record-from-answer",	   "record-from-ringing-dual",
+	"record-from-answer-dual", NULL};
+static const char *const rec_trims[] = {"trim-silence", "do-not-trim", NULL};
 
 static void recording(struct api_req *r, const char *tk)
 {
@@ -280,8 +285,7 @@ static void recording(struct api_req *r, const char *tk)
 		row = mem_deref(row);
 		if (trunk_get(r, tk, &row))
 			goto out;
-	}
-	else if (strcmp(r->method, "GET")) {
+	} else if (strcmp(r->method, "GET")) {
 		api_error(r, 405, 20004, "Method not allowed");
 		goto out;
 	}
@@ -294,10 +298,8 @@ out:
 }
 
 static const struct api_field f_tpn[] = {
-	{.col = "phone_number"},
-	{.col = "friendly_name"},
-	{.col = "voice_url"},
-	{.col = "voice_method"},
+	{.col = "phone_number"}, {.col = "friendly_name"},
+	{.col = "voice_url"},	 {.col = "voice_method"},
 	{.col = NULL},
 };
 
@@ -324,8 +326,7 @@ static const struct api_res res_tpn = {
 	.render = tpn_render,
 };
 
-static void trunk_numbers(struct api_req *r, const char *tk,
-			  const char *pn)
+static void trunk_numbers(struct api_req *r, const char *tk, const char *pn)
 {
 	struct store_row *trunk = NULL, *num = NULL;
 	const char *sid = pn ? pn : api_arg(r, "PhoneNumberSid");
@@ -340,13 +341,15 @@ static void trunk_numbers(struct api_req *r, const char *tk,
 	if (trunk_get(r, tk, &trunk))
 		return;
 	if (!sid) {
-		api_error(r, 400, 20001, "Missing required parameter "
-					 "PhoneNumberSid in the post body");
+		api_error(r, 400, 20001,
+			  "Missing required parameter "
+			  "PhoneNumberSid in the post body");
 		goto out;
 	}
 	{
 		const struct store_cond c = {.col = "sid", .v = TXT(sid)};
-		const struct store_query q = {.table = "incoming_phone_numbers",
+		const struct store_query q = {.table =
+						      "incoming_phone_numbers",
 					      .conds = &c,
 					      .nconds = 1};
 		const char *cur;
@@ -386,8 +389,7 @@ static void trunk_numbers(struct api_req *r, const char *tk,
 		api_crud(r, &res_tpn, sids, 1, sid);
 		if (r->status == 200)
 			r->status = 201;
-	}
-	else {
+	} else {
 		r->status = 204;
 	}
 out:
@@ -416,8 +418,9 @@ static void alarm_status(struct api_req *r, const char *sid)
 	cols[0] = (struct store_col){"enabled", INTV(!strcmp(en, "true"))};
 	cols[1] = (struct store_col){"date_updated", INTV(clock_wall_s())};
 	if (store_update(r->st, "alarms", c, 2, cols, 2, &n) || !n) {
-		api_error(r, 404, 20404, "The requested resource was not "
-					 "found");
+		api_error(r, 404, 20404,
+			  "The requested resource was not "
+			  "found");
 		return;
 	}
 	r->status = 204;
@@ -450,8 +453,7 @@ bool api_special(struct api_req *r)
 		return true;
 	}
 	n = 0;
-	if (sscanf(r->path, "/v1/Trunks/%63[^/]/PhoneNumbers%n", a, &n) ==
-		    1 &&
+	if (sscanf(r->path, "/v1/Trunks/%63[^/]/PhoneNumbers%n", a, &n) == 1 &&
 	    n > 0 && !r->path[n]) {
 		trunk_numbers(r, a, NULL);
 		return true;

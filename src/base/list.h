@@ -21,7 +21,10 @@ struct list {
 	size_t count;
 };
 
-#define LIST_INIT {.head = NULL, .tail = NULL, .count = 0}
+#define LIST_INIT                                      \
+	{                                              \
+		.head = NULL, .tail = NULL, .count = 0 \
+	}
 
 static inline void list_init(struct list *l)
 {

@@ -19,7 +19,10 @@ struct pl {
 };
 
 #define PL(s) ((struct pl){.p = (s), .l = sizeof(s) - 1})
-#define PL_INIT {.p = NULL, .l = 0}
+#define PL_INIT                   \
+	{                         \
+		.p = NULL, .l = 0 \
+	}
 #define PL_ARG(pl) (int)(pl)->l, (pl)->p
 
 static inline void pl_set(struct pl *pl, const char *p, size_t l)

@@ -9,8 +9,7 @@
 
 #include "base/hash.h"
 
-int sa_set(struct sockaddr_storage *sa, const struct pl *host,
-	   uint16_t port)
+int sa_set(struct sockaddr_storage *sa, const struct pl *host, uint16_t port)
 {
 	char h[INET6_ADDRSTRLEN];
 	struct sockaddr_storage tmp;

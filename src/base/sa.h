@@ -26,8 +26,7 @@ int sa_parse_pl(struct sockaddr_storage *sa, const struct pl *pl,
 /* A numeric host ("10.0.0.1", "::1" or "[::1]", no port) and port.
  * Returns 0 or EINVAL (NULL, empty or not an IP literal); *sa set only
  * on success. */
-int sa_set(struct sockaddr_storage *sa, const struct pl *host,
-	   uint16_t port);
+int sa_set(struct sockaddr_storage *sa, const struct pl *host, uint16_t port);
 
 /* Copy an AF_INET/AF_INET6 address of any struct sockaddr (from libuv or
  * a caller) in. Returns 0 or EINVAL (NULL or another family); *sa set

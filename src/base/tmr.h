@@ -22,12 +22,12 @@ struct tmrl;
 typedef void(tmr_h)(void *arg);
 
 struct tmr {
-	uint64_t due;	  /* absolute ms (clock_now_ms() origin) */
-	uint64_t seq;	  /* start order: ties fire first-started first */
-	size_t idx;	  /* heap slot + 1; 0 when not running */
-	struct tmrl *tl;  /* weak: the list it runs on, NULL when idle */
+	uint64_t due;	 /* absolute ms (clock_now_ms() origin) */
+	uint64_t seq;	 /* start order: ties fire first-started first */
+	size_t idx;	 /* heap slot + 1; 0 when not running */
+	struct tmrl *tl; /* weak: the list it runs on, NULL when idle */
 	tmr_h *h;
-	void *arg;	  /* weak: the handler's argument */
+	void *arg; /* weak: the handler's argument */
 };
 
 /* "No timer": returned by tmrl_next_delay() on an empty list. */

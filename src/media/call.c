@@ -136,8 +136,8 @@ static int media_open_both(struct relay_call *call, enum relay_leg_id leg,
 	int err;
 
 	if (!own->media[idx]) {
-		err =
-		    media_open(call, leg, idx, af != AF_UNSPEC ? af : own->af);
+		err = media_open(call, leg, idx,
+				 af != AF_UNSPEC ? af : own->af);
 		if (err)
 			return err;
 		opened = true;

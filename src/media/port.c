@@ -98,8 +98,8 @@ static int sock_open(struct relay *r, uint32_t slot,
 	struct epoll_event ev;
 	int fd, one = 1, err = 0;
 
-	fd =
-	    socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
 	if (fd < 0)
 		return errno;
 	if (sa.ss_family == AF_INET6) {

@@ -81,8 +81,8 @@ static void stream_input(struct relay *r, struct relay_stream *ps,
 			 int ttl, uint64_t now)
 {
 	struct relay_event ev;
-	bool adv =
-	    ps->advertised.ss_family != AF_UNSPEC && sa_port(&ps->advertised);
+	bool adv = ps->advertised.ss_family != AF_UNSPEC &&
+		   sa_port(&ps->advertised);
 
 	ps->st.pkts_in++;
 	ps->st.bytes_in += len;

@@ -15,18 +15,18 @@
 
 struct udp_sock {
 	uv_udp_t h;
-	struct le le;		       /* in tp->udps */
-	struct sip_transp *tp;	       /* weak */
+	struct le le;	       /* in tp->udps */
+	struct sip_transp *tp; /* weak */
 	struct sockaddr_storage laddr;
-	uint8_t *rbuf;		       /* owned: recvmmsg slab */
+	uint8_t *rbuf; /* owned: recvmmsg slab */
 	size_t rbsz;
 	bool closing;
 };
 
 struct tcp_lsnr {
 	uv_tcp_t h;
-	struct le le;		       /* in tp->tcpls */
-	struct sip_transp *tp;	       /* weak */
+	struct le le;	       /* in tp->tcpls */
+	struct sip_transp *tp; /* weak */
 	struct sockaddr_storage laddr;
 	bool closing;
 };
@@ -35,21 +35,21 @@ struct sip_conn {
 	uv_tcp_t h;
 	uv_connect_t creq;
 	uv_shutdown_t sreq;
-	struct le le;		       /* in tp->conns */
-	struct le le_all;	       /* in tp->conn_list until the
-					  transport or the handle goes */
-	struct sip_transp *tp;	       /* weak */
+	struct le le;	       /* in tp->conns */
+	struct le le_all;      /* in tp->conn_list until the
+				  transport or the handle goes */
+	struct sip_transp *tp; /* weak */
 	struct sockaddr_storage peer;
 	struct sockaddr_storage laddr;
-	struct buf *rb;		       /* owned: unframed received bytes */
-	struct list pending;	       /* wreqs waiting for connect */
+	struct buf *rb;	     /* owned: unframed received bytes */
+	struct list pending; /* wreqs waiting for connect */
 	size_t pending_bytes;
 	struct tmr tmr_idle;
 	uint64_t last_active;
 	bool connected;
 	bool closing;
 	bool outgoing;
-	bool graceful;		       /* close after a shutdown */
+	bool graceful; /* close after a shutdown */
 };
 
 /* One write or datagram send in flight. */
@@ -58,22 +58,22 @@ struct wreq {
 		uv_write_t w;
 		uv_udp_send_t u;
 	} req;
-	struct le le;		       /* in conn->pending while connecting */
-	struct buf *mb;		       /* ref */
+	struct le le;	/* in conn->pending while connecting */
+	struct buf *mb; /* ref */
 	sip_transp_err_h *eh;
-	void *arg;		       /* ref (mem object) */
-	struct sip_conn *conn;	       /* weak: alive until close cb */
-	struct udp_sock *us;	       /* weak: alive until close cb */
+	void *arg;	       /* ref (mem object) */
+	struct sip_conn *conn; /* weak: alive until close cb */
+	struct udp_sock *us;   /* weak: alive until close cb */
 };
 
 struct sip_transp {
-	uv_loop_t *loop;	       /* weak */
-	struct tmrl *tl;	       /* ref */
+	uv_loop_t *loop; /* weak */
+	struct tmrl *tl; /* ref */
 	struct sip_transp_config cfg;
-	struct list udps;	       /* udp_sock, owned via handle ref */
-	struct list tcpls;	       /* tcp_lsnr */
-	struct hash *conns;	       /* sip_conn by peer address */
-	struct list conn_list;	       /* every open sip_conn */
+	struct list udps;      /* udp_sock, owned via handle ref */
+	struct list tcpls;     /* tcp_lsnr */
+	struct hash *conns;    /* sip_conn by peer address */
+	struct list conn_list; /* every open sip_conn */
 	sip_transp_recv_h *rh;
 	void *arg;
 	struct sip_transp_stats st;
@@ -86,8 +86,8 @@ struct udp_sock *transp_udp_find(struct sip_transp *tp,
 				 const struct sockaddr_storage *laddr, int af);
 void wreq_done(struct wreq *wr, int status);
 struct wreq *wreq_alloc(struct buf *mb, sip_transp_err_h *eh, void *arg);
-void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h,
-		       const char *what, const struct sockaddr_storage *sa);
+void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h, const char *what,
+		       const struct sockaddr_storage *sa);
 
 /* udp.c */
 int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,

@@ -75,8 +75,8 @@ static int check_start(const struct pl *line)
 	for (size_t i = 0; i < m.l; i++) {
 		unsigned char ch = (unsigned char)m.p[i];
 
-		if (ch <= 0x20 || ch >= 0x7f || strchr("()<>@,;:\\\"/[]?={}",
-						      ch))
+		if (ch <= 0x20 || ch >= 0x7f ||
+		    strchr("()<>@,;:\\\"/[]?={}", ch))
 			return EBADMSG;
 	}
 	return 0;
@@ -131,9 +131,8 @@ static bool has_tag(const struct pl *to)
 
 /* The 400 (RFC 3261 §8.2.6) from the recovered lines, with the printer's
  * builders. reason is the parser's (its own text, never message bytes). */
-static int build(struct buf *mb, const struct salvage *sv,
-		 const char *reason, const struct sip_recv *rx,
-		 struct sip_via *via, bool *via_okp)
+static int build(struct buf *mb, const struct salvage *sv, const char *reason,
+		 const struct sip_recv *rx, struct sip_via *via, bool *via_okp)
 {
 	char tag[17];
 	int err;
@@ -187,8 +186,7 @@ int salvage_400(struct sip_transp *tp, const struct pl *raw,
 		}
 		take(&sv, &line);
 	}
-	if (!sv.nvia || !sv.from.l || !sv.to.l || !sv.callid.l ||
-	    !sv.cseq.l)
+	if (!sv.nvia || !sv.from.l || !sv.to.l || !sv.callid.l || !sv.cseq.l)
 		return EBADMSG;
 	for (unsigned i = 0; i < sv.nvia; i++)
 		if (!clean(&sv.via[i]))

@@ -94,7 +94,8 @@ void conn_close(struct sip_conn *c, int err, bool notify)
 		/* flush queued writes (a 400), then close */
 		uv_read_stop((uv_stream_t *)&c->h);
 		c->sreq.data = c;
-		if (!uv_shutdown(&c->sreq, (uv_stream_t *)&c->h, on_shutdown)) {
+		if (!uv_shutdown(&c->sreq, (uv_stream_t *)&c->h,
+				 on_shutdown)) {
 			mem_deref(c);
 			return;
 		}
@@ -115,7 +116,8 @@ struct sip_conn *conn_lookup(struct sip_transp *tp,
 	struct list *l = hash_bucket(tp->conns, sa_hash(peer));
 	struct le *le;
 
-	LIST_FOREACH(l, le) {
+	LIST_FOREACH(l, le)
+	{
 		struct sip_conn *c = le->data;
 
 		if (!c->closing && sa_eq(&c->peer, peer))
@@ -263,8 +265,7 @@ static void frame_error(struct sip_conn *c, const struct pl *data,
 	char as[SA_STRLEN];
 
 	log_info("sip: TCP %s: bad framing (%s), closing",
-		 sa_str(&c->peer, as, sizeof(as)),
-		 reason ? reason : "error");
+		 sa_str(&c->peer, as, sizeof(as)), reason ? reason : "error");
 	tp->st.tcp_frame_errors++;
 	memset(&rx, 0, sizeof(rx));
 	rx.tp = SIP_TP_TCP;
@@ -433,8 +434,8 @@ int tcp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	if (err) {
 		char as[SA_STRLEN];
 
-		log_error("sip: TCP listen %s: %s",
-			  sa_str(sa, as, sizeof(as)), uv_strerror(err));
+		log_error("sip: TCP listen %s: %s", sa_str(sa, as, sizeof(as)),
+			  uv_strerror(err));
 		tcp_lsnr_close(l);
 		return -err;
 	}

@@ -38,8 +38,8 @@ static void transp_destroy(void *data)
 	mem_deref(tp->tl);
 }
 
-int sip_transp_alloc(struct sip_transp **tpp, uv_loop_t *loop,
-		     struct tmrl *tl, const struct sip_transp_config *cfg,
+int sip_transp_alloc(struct sip_transp **tpp, uv_loop_t *loop, struct tmrl *tl,
+		     const struct sip_transp_config *cfg,
 		     sip_transp_recv_h *rh, void *arg)
 {
 	struct sip_transp *tp;
@@ -84,8 +84,8 @@ void sip_transp_handler_set(struct sip_transp *tp, sip_transp_recv_h *rh,
 	tp->arg = arg;
 }
 
-void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h,
-		       const char *what, const struct sockaddr_storage *sa)
+void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h, const char *what,
+		       const struct sockaddr_storage *sa)
 {
 	char as[SA_STRLEN];
 	uv_os_fd_t fd;
@@ -118,8 +118,7 @@ int sip_transp_listen(struct sip_transp *tp, unsigned flags,
 	struct sockaddr_storage bound, tsa;
 	int err;
 
-	if (!tp || sa_copy(&tsa, sa) ||
-	    !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
+	if (!tp || sa_copy(&tsa, sa) || !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
 		return EINVAL;
 	if (flags & SIP_TPF_UDP) {
 		err = udp_listen(tp, &tsa, &bound);
@@ -147,7 +146,8 @@ int sip_transp_laddr(const struct sip_transp *tp, enum sip_transport tpk,
 	if (!tp || !ss)
 		return EINVAL;
 	if (tpk == SIP_TP_UDP) {
-		LIST_FOREACH(&tp->udps, le) {
+		LIST_FOREACH(&tp->udps, le)
+		{
 			struct udp_sock *us = le->data;
 
 			if (af == AF_UNSPEC || us->laddr.ss_family == af) {
@@ -156,7 +156,8 @@ int sip_transp_laddr(const struct sip_transp *tp, enum sip_transport tpk,
 			}
 		}
 	} else if (tpk == SIP_TP_TCP) {
-		LIST_FOREACH(&tp->tcpls, le) {
+		LIST_FOREACH(&tp->tcpls, le)
+		{
 			struct tcp_lsnr *tl = le->data;
 
 			if (af == AF_UNSPEC || tl->laddr.ss_family == af) {
@@ -174,7 +175,8 @@ struct udp_sock *transp_udp_find(struct sip_transp *tp,
 	struct udp_sock *fam = NULL;
 	struct le *le;
 
-	LIST_FOREACH(&tp->udps, le) {
+	LIST_FOREACH(&tp->udps, le)
+	{
 		struct udp_sock *us = le->data;
 
 		if (laddr && sa_eq(&us->laddr, laddr))
@@ -270,8 +272,8 @@ static int transp_send(struct sip_transp *tp, enum sip_transport tpk,
 		return EINVAL;
 	switch (tpk) {
 	case SIP_TP_UDP: {
-		struct udp_sock *us = transp_udp_find(tp, laddr,
-						      dst->ss_family);
+		struct udp_sock *us =
+			transp_udp_find(tp, laddr, dst->ss_family);
 
 		if (!us)
 			return EAFNOSUPPORT;
@@ -328,11 +330,10 @@ out:
 	return err;
 }
 
-int sip_transp_send_request(struct sip_transp *tp,
-			    enum sip_transport *tpkp,
+int sip_transp_send_request(struct sip_transp *tp, enum sip_transport *tpkp,
 			    const struct sockaddr *dst, struct sip_conn *conn,
-			    struct buf *mb, bool tcp_ok,
-			    sip_transp_err_h *eh, void *arg)
+			    struct buf *mb, bool tcp_ok, sip_transp_err_h *eh,
+			    void *arg)
 {
 	if (!tp || !tpkp || !mb)
 		return EINVAL;
@@ -342,8 +343,7 @@ int sip_transp_send_request(struct sip_transp *tp,
 	return sip_transp_send(tp, *tpkp, dst, conn, mb, eh, arg);
 }
 
-int sip_transp_send_response(struct sip_transp *tp,
-			     const struct sip_recv *rx,
+int sip_transp_send_response(struct sip_transp *tp, const struct sip_recv *rx,
 			     const struct sip_via *via, struct buf *mb,
 			     sip_transp_err_h *eh, void *arg)
 {

@@ -35,28 +35,28 @@ enum {
 };
 
 struct sip_transp_config {
-	size_t rcvbuf;		   /* SO_RCVBUF wanted (default 4 MiB) */
-	uint32_t tcp_idle_ms;	   /* close idle connections (default
-				      300000; 0 = default) */
-	uint32_t tcp_max_conns;	   /* default 4096 */
-	size_t tcp_max_buffered;   /* per connection: bytes of one unframed
-				      message (default 131072) and bytes
-				      queued for writing (4x that) */
-	size_t udp_max_size;	   /* requests above go over TCP when the
-				      target allows (default 1300) */
+	size_t rcvbuf;		 /* SO_RCVBUF wanted (default 4 MiB) */
+	uint32_t tcp_idle_ms;	 /* close idle connections (default
+				    300000; 0 = default) */
+	uint32_t tcp_max_conns;	 /* default 4096 */
+	size_t tcp_max_buffered; /* per connection: bytes of one unframed
+				    message (default 131072) and bytes
+				    queued for writing (4x that) */
+	size_t udp_max_size;	 /* requests above go over TCP when the
+				    target allows (default 1300) */
 };
 
 /* Where a message came from. */
 struct sip_recv {
-	enum sip_transport tp;	       /* SIP_TP_UDP or SIP_TP_TCP */
-	struct sockaddr_storage src;   /* peer address and port */
-	struct sockaddr_storage dst;   /* local (listening/bound) address */
-	struct sip_conn *conn;	       /* weak, TCP only (NULL for UDP):
-					  mem_ref() it to keep it */
+	enum sip_transport tp;	     /* SIP_TP_UDP or SIP_TP_TCP */
+	struct sockaddr_storage src; /* peer address and port */
+	struct sockaddr_storage dst; /* local (listening/bound) address */
+	struct sip_conn *conn;	     /* weak, TCP only (NULL for UDP):
+					mem_ref() it to keep it */
 };
 
 struct sip_transp_stats {
-	uint64_t received;	    /* messages decoded and handed up */
+	uint64_t received; /* messages decoded and handed up */
 	uint64_t rx_bytes;
 	uint64_t dropped_malformed; /* undecodable, nothing answered */
 	uint64_t answered_400;	    /* undecodable, answered 400 */
@@ -64,17 +64,17 @@ struct sip_transp_stats {
 	uint64_t sent;
 	uint64_t send_errors;
 	uint64_t tcp_accepted;
-	uint64_t tcp_refused;	    /* over tcp_max_conns */
-	uint64_t tcp_frame_errors;  /* bad framing: connection closed */
-	uint64_t tcp_overflow;	    /* buffer cap hit: connection closed */
+	uint64_t tcp_refused;	   /* over tcp_max_conns */
+	uint64_t tcp_frame_errors; /* bad framing: connection closed */
+	uint64_t tcp_overflow;	   /* buffer cap hit: connection closed */
 	uint64_t tcp_idle_closed;
-	uint32_t tcp_conns;	    /* open now */
+	uint32_t tcp_conns; /* open now */
 };
 
 /* A received message. msg is valid for the call; mem_ref() it to keep
  * it. rx and what it points to are valid for the call only. */
-typedef void(sip_transp_recv_h)(struct sip_msg *msg,
-				const struct sip_recv *rx, void *arg);
+typedef void(sip_transp_recv_h)(struct sip_msg *msg, const struct sip_recv *rx,
+				void *arg);
 
 /* An asynchronous send failure (TCP connect/write, UDP send). err is a
  * positive errno (ECONNREFUSED, ETIMEDOUT, ECONNRESET, ...). */
@@ -83,8 +83,8 @@ typedef void(sip_transp_err_h)(int err, void *arg);
 /* New transport on loop. tl drives connection idle timers (a reference is
  * taken); cfg may be NULL for defaults; rh may be NULL and set later with
  * sip_transp_handler_set(). Returns 0, EINVAL or ENOMEM. */
-int sip_transp_alloc(struct sip_transp **tpp, uv_loop_t *loop,
-		     struct tmrl *tl, const struct sip_transp_config *cfg,
+int sip_transp_alloc(struct sip_transp **tpp, uv_loop_t *loop, struct tmrl *tl,
+		     const struct sip_transp_config *cfg,
 		     sip_transp_recv_h *rh, void *arg);
 
 void sip_transp_handler_set(struct sip_transp *tp, sip_transp_recv_h *rh,
@@ -122,11 +122,10 @@ int sip_transp_send(struct sip_transp *tp, enum sip_transport tpk,
  * TCP), it goes over TCP and the top Via's transport in mb is rewritten
  * from UDP to TCP in place. *tpkp is set to the transport used. Other
  * arguments and returns as sip_transp_send(). */
-int sip_transp_send_request(struct sip_transp *tp,
-			    enum sip_transport *tpkp,
+int sip_transp_send_request(struct sip_transp *tp, enum sip_transport *tpkp,
 			    const struct sockaddr *dst, struct sip_conn *conn,
-			    struct buf *mb, bool tcp_ok,
-			    sip_transp_err_h *eh, void *arg);
+			    struct buf *mb, bool tcp_ok, sip_transp_err_h *eh,
+			    void *arg);
 
 /* Send a response to the request that arrived as rx with top Via via
  * (RFC 3261 §18.2.2, RFC 3581 §4): reliable: rx's connection if still
@@ -134,8 +133,7 @@ int sip_transp_send_request(struct sip_transp *tp,
  * unreliable: maddr (sent-by port, default 5060) if present, else the
  * source address and, with rport, the source port, else the sent-by port.
  * Returns as sip_transp_send(). */
-int sip_transp_send_response(struct sip_transp *tp,
-			     const struct sip_recv *rx,
+int sip_transp_send_response(struct sip_transp *tp, const struct sip_recv *rx,
 			     const struct sip_via *via, struct buf *mb,
 			     sip_transp_err_h *eh, void *arg);
 

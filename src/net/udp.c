@@ -125,8 +125,8 @@ int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	if (err) {
 		char as[SA_STRLEN];
 
-		log_error("sip: UDP listen %s: %s",
-			  sa_str(sa, as, sizeof(as)), uv_strerror(err));
+		log_error("sip: UDP listen %s: %s", sa_str(sa, as, sizeof(as)),
+			  uv_strerror(err));
 		udp_close(us);
 		return -err;
 	}

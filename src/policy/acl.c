@@ -305,8 +305,9 @@ bool acl_match(const struct acl *acl, const struct sockaddr *sa)
 
 		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
 			return match4(acl, (uint32_t)b[12] << 24 |
-					   (uint32_t)b[13] << 16 |
-					   (uint32_t)b[14] << 8 | b[15]);
+						   (uint32_t)b[13] << 16 |
+						   (uint32_t)b[14] << 8 |
+						   b[15]);
 		a = u128_from(b);
 		return match6(acl, &a);
 	}

@@ -131,9 +131,8 @@ enum policy_verdict policy_phase_auth(struct policy_ctx *ctx)
 	}
 	ha1 = cred->alg == DIGEST_ALG_SHA256 ? pc->ha1_sha256 : pc->ha1_md5;
 	if (!ha1 || !pl_eq_str(&cred->realm, realm_of(t)) ||
-	    digest_verify(cred, method, pl_isset(&ctx->ruri) ? &ctx->ruri
-							       : NULL,
-			  ha1)) {
+	    digest_verify(cred, method,
+			  pl_isset(&ctx->ruri) ? &ctx->ruri : NULL, ha1)) {
 		v = policy_reject(ctx, POLICY_PHASE_AUTH,
 				  POLICY_R_AUTH_FAILED);
 		goto out;

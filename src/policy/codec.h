@@ -17,7 +17,7 @@
 #define CODEC_DEFAULT "PCMU"
 
 struct codec_offer {
-	uint8_t pt;     /* payload type 0-127 */
+	uint8_t pt;	/* payload type 0-127 */
 	struct pl name; /* encoding name from a=rtpmap; empty: static PT */
 };
 

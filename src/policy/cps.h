@@ -16,7 +16,7 @@
 /* A bucket, usable on its own. tokens are in thousandths. */
 struct cps_bucket {
 	uint64_t last_ms;
-	uint64_t milli;  /* available tokens x 1000 */
+	uint64_t milli; /* available tokens x 1000 */
 	bool init;
 };
 

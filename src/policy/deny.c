@@ -11,7 +11,7 @@
 
 struct node {
 	uint32_t child[10]; /* index of the child node, 0 = none */
-	uint8_t kind;       /* enum deny_kind bits ending here */
+	uint8_t kind;	    /* enum deny_kind bits ending here */
 };
 
 struct deny {

@@ -13,7 +13,7 @@
 #include "base/pl.h"
 
 enum deny_kind {
-	DENY_EXACT = 1,  /* this number only */
+	DENY_EXACT = 1,	 /* this number only */
 	DENY_PREFIX = 2, /* every number starting with these digits */
 };
 

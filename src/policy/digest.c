@@ -13,8 +13,8 @@
 #include "base/hash.h"
 #include "base/mem.h"
 
-#define NONCE_RAW 32 /* ts[8] rnd[8] mac[16] */
-#define NONCE_ID 16  /* ts + rnd: what identifies a nonce */
+#define NONCE_RAW	32 /* ts[8] rnd[8] mac[16] */
+#define NONCE_ID	16 /* ts + rnd: what identifies a nonce */
 #define FUTURE_SLACK_MS 5000
 
 struct rentry {
@@ -28,9 +28,9 @@ struct digest_ctx {
 	uint8_t secret[64];
 	size_t secret_len;
 	uint64_t expiry_ms;
-	uint64_t floor_ts;     /* nonces issued before: stale */
-	struct rentry *ring;   /* owned: cap entries, FIFO from start */
-	uint32_t *bucket;      /* owned: cap heads (index + 1) */
+	uint64_t floor_ts;   /* nonces issued before: stale */
+	struct rentry *ring; /* owned: cap entries, FIFO from start */
+	uint32_t *bucket;    /* owned: cap heads (index + 1) */
 	size_t cap, max, start, count;
 };
 
@@ -157,8 +157,8 @@ static void skip_lws(struct cursor *c)
 }
 
 /* Read one value (token or quoted string) into the store at *used. */
-static int read_value(struct cursor *c, struct digest_cred *cr,
-		      size_t *used, struct pl *val)
+static int read_value(struct cursor *c, struct digest_cred *cr, size_t *used,
+		      struct pl *val)
 {
 	char *dst = cr->store + *used;
 	size_t room = sizeof(cr->store) - *used, n = 0;
@@ -334,16 +334,15 @@ int digest_cred_decode(struct digest_cred *cred, const struct pl *hval)
 	}
 	/* pls point into cr->store; rebase them onto cred->store */
 	{
-		struct pl *f[] = {&cr->username, &cr->realm,  &cr->nonce,
-				  &cr->uri,      &cr->response, &cr->algorithm,
-				  &cr->cnonce,   &cr->nc,       &cr->qop,
+		struct pl *f[] = {&cr->username, &cr->realm,	&cr->nonce,
+				  &cr->uri,	 &cr->response, &cr->algorithm,
+				  &cr->cnonce,	 &cr->nc,	&cr->qop,
 				  &cr->opaque};
 		size_t i;
 
 		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			if (f[i]->p)
-				f[i]->p = cred->store +
-					  (f[i]->p - cr->store);
+				f[i]->p = cred->store + (f[i]->p - cr->store);
 		memcpy(cred, cr, sizeof(*cred));
 	}
 out:

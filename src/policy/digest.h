@@ -28,14 +28,14 @@ enum digest_alg {
 };
 
 /* Hex digest length (without NUL) of each algorithm. */
-#define DIGEST_MD5_HEXLEN 32
+#define DIGEST_MD5_HEXLEN    32
 #define DIGEST_SHA256_HEXLEN 64
 /* A buffer this size holds any hex digest plus NUL. */
 #define DIGEST_HEX_SIZE 65
 
 /* Default nonce lifetime and replay cache size. */
 #define DIGEST_NONCE_EXPIRY_S 300
-#define DIGEST_REPLAY_MAX 65536
+#define DIGEST_REPLAY_MAX     65536
 
 /* Hex length of alg's digests (32 or 64), 0 for an unknown alg. */
 size_t digest_hexlen(enum digest_alg alg);
@@ -70,8 +70,8 @@ struct digest_cred {
 	struct pl qop;
 	struct pl opaque;
 	enum digest_alg alg; /* decoded algorithm */
-	uint32_t ncval;      /* nc as a number (0 when absent) */
-	bool userhash;       /* userhash=true (RFC 7616 §3.4.4) */
+	uint32_t ncval;	     /* nc as a number (0 when absent) */
+	bool userhash;	     /* userhash=true (RFC 7616 §3.4.4) */
 	char store[1024];    /* backing bytes of the pls above */
 };
 

@@ -32,8 +32,7 @@ static bool is_visual(char c)
 	return c == '-' || c == '.' || c == '(' || c == ')';
 }
 
-int e164_from_user(const struct pl *user, bool visual, char *out,
-		   size_t sz)
+int e164_from_user(const struct pl *user, bool visual, char *out, size_t sz)
 {
 	char tmp[E164_SIZE];
 	size_t i, n = 1;

@@ -31,8 +31,7 @@ bool e164_is_valid(const struct pl *num);
  * and returns 0, or EINVAL (not a global number / bad character /
  * too many digits) or ENOSPC. out is written only on success. The result
  * is not validated beyond that: call e164_is_valid(). */
-int e164_from_user(const struct pl *user, bool visual, char *out,
-		   size_t sz);
+int e164_from_user(const struct pl *user, bool visual, char *out, size_t sz);
 
 /* Same from a whole URI: "sip:+15551234567@host;user=phone",
  * "sips:...", "tel:+1-555-123-4567;ext=1". Visual separators are allowed

@@ -37,8 +37,7 @@ size_t numbering_country_index(const struct numbering_country *c)
 	return (size_t)(c - numbering_countries);
 }
 
-const struct numbering_country *numbering_country_find_pl(
-	const struct pl *iso)
+const struct numbering_country *numbering_country_find_pl(const struct pl *iso)
 {
 	size_t lo = 0, hi = numbering_country_n;
 	char key[3];
@@ -245,8 +244,7 @@ int numbering_high_risk_apply(const struct numbering_country *c,
 	return 0;
 }
 
-int numbering_cc_print(const struct numbering_country *c, char *buf,
-		       size_t sz)
+int numbering_cc_print(const struct numbering_country *c, char *buf, size_t sz)
 {
 	int n;
 

@@ -30,12 +30,12 @@ enum numbering_continent {
 };
 
 struct numbering_country {
-	const char *iso;       /* ISO 3166-1 alpha-2, "US" */
-	const char *name;      /* ISO 3166-1 name, "United States" */
-	uint16_t cc;           /* E.164 country calling code, 1 */
-	uint8_t continent;     /* enum numbering_continent */
-	bool main;             /* main country of a shared code (US, RU) */
-	uint32_t lengths;      /* bit n set: national numbers of n digits */
+	const char *iso;   /* ISO 3166-1 alpha-2, "US" */
+	const char *name;  /* ISO 3166-1 name, "United States" */
+	uint16_t cc;	   /* E.164 country calling code, 1 */
+	uint8_t continent; /* enum numbering_continent */
+	bool main;	   /* main country of a shared code (US, RU) */
+	uint32_t lengths;  /* bit n set: national numbers of n digits */
 };
 
 /* Number of countries in the table. */
@@ -51,8 +51,8 @@ size_t numbering_country_index(const struct numbering_country *c);
 
 /* Country by ISO alpha-2 code (case-insensitive), or NULL. */
 const struct numbering_country *numbering_country_find(const char *iso);
-const struct numbering_country *numbering_country_find_pl(
-	const struct pl *iso);
+const struct numbering_country *
+numbering_country_find_pl(const struct pl *iso);
 
 /* Continent name as the API prints it: "NORTH_AMERICA", ...; "" for an
  * unknown value. */
@@ -77,8 +77,7 @@ const struct numbering_country *numbering_country_of(const char *digits,
 
 /* Whether the national number length fits the country's possible
  * lengths (len = total digits including the country code). */
-bool numbering_length_valid(const struct numbering_country *c,
-			    size_t len);
+bool numbering_length_valid(const struct numbering_country *c, size_t len);
 
 /* Whether the number falls in a high-risk special range of its country:
  * premium rate or shared cost per libphonenumber's number types

@@ -9,21 +9,26 @@
 
 const struct policy_outcome policy_outcomes[POLICY_R_COUNT] = {
 	[POLICY_R_NONE] = {.status = 0, .phrase = NULL, .alert = 0},
-	[POLICY_R_UNKNOWN_DOMAIN] = {.status = 0, .phrase = NULL,
+	[POLICY_R_UNKNOWN_DOMAIN] = {.status = 0,
+				     .phrase = NULL,
 				     .alert = 39001},
 	[POLICY_R_TOO_MANY_HOPS] = {.status = 483,
 				    .phrase = "Too Many Hops",
 				    .alert = 32006},
-	[POLICY_R_ACL] = {.status = 403, .phrase = "Forbidden",
+	[POLICY_R_ACL] = {.status = 403,
+			  .phrase = "Forbidden",
 			  .alert = 32201},
-	[POLICY_R_NO_AUTH_CONFIG] = {.status = 403, .phrase = "Forbidden",
+	[POLICY_R_NO_AUTH_CONFIG] = {.status = 403,
+				     .phrase = "Forbidden",
 				     .alert = 32200},
 	[POLICY_R_CHALLENGE] = {.status = 407,
 				.phrase = "Proxy Authentication Required",
 				.alert = 0},
-	[POLICY_R_AUTH_FAILED] = {.status = 403, .phrase = "Forbidden",
+	[POLICY_R_AUTH_FAILED] = {.status = 403,
+				  .phrase = "Forbidden",
 				  .alert = 32202},
-	[POLICY_R_AUTH_USER] = {.status = 403, .phrase = "Forbidden",
+	[POLICY_R_AUTH_USER] = {.status = 403,
+				.phrase = "Forbidden",
 				.alert = 32106},
 	[POLICY_R_NOT_E164] = {.status = 400,
 			       .phrase = "Invalid Phone Number",
@@ -176,8 +181,7 @@ static enum policy_verdict phase_deny(struct policy_ctx *ctx)
 	if (!ctx->trunk || !ctx->trunk->deny)
 		return POLICY_DECLINED;
 	if (set_has(ctx->trunk->deny, ctx->dest))
-		return policy_reject(ctx, POLICY_PHASE_DENY,
-				     POLICY_R_DENIED);
+		return policy_reject(ctx, POLICY_PHASE_DENY, POLICY_R_DENIED);
 	return POLICY_OK;
 }
 
@@ -230,8 +234,7 @@ static enum policy_verdict phase_cps(struct policy_ctx *ctx)
 	if (err == EBUSY)
 		return policy_reject(ctx, POLICY_PHASE_CPS, POLICY_R_CPS);
 	if (err)
-		return policy_reject(ctx, POLICY_PHASE_CPS,
-				     POLICY_R_INTERNAL);
+		return policy_reject(ctx, POLICY_PHASE_CPS, POLICY_R_INTERNAL);
 	return POLICY_OK;
 }
 
@@ -245,9 +248,9 @@ static enum policy_verdict phase_channels(struct policy_ctx *ctx)
 		return POLICY_DECLINED;
 	if (!ctx->state || !ctx->state->chans)
 		return POLICY_DECLINED;
-	err = chan_acquire(ctx->state->chans, &k,
-			   chan_limit(ctx->trunk->chan_limit,
-				      ctx->trunk->trial));
+	err = chan_acquire(
+		ctx->state->chans, &k,
+		chan_limit(ctx->trunk->chan_limit, ctx->trunk->trial));
 	if (err == EBUSY)
 		return policy_reject(ctx, POLICY_PHASE_CHANNELS,
 				     POLICY_R_CHANNELS);

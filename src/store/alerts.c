@@ -4,14 +4,15 @@
 #include "base/clock.h"
 #include "store/store_int.h"
 
-#define TXT(n, x)                                                           \
-	{                                                                   \
-		.name = (n), .v = {.type = (x) ? STORE_TEXT : STORE_NULL,   \
-				   .s = (x) }                               \
+#define TXT(n, x)                                            \
+	{                                                    \
+		.name = (n),                                 \
+		.v = {.type = (x) ? STORE_TEXT : STORE_NULL, \
+		      .s = (x) }                             \
 	}
-#define INT(n, x)                                                           \
-	{                                                                   \
-		.name = (n), .v = {.type = STORE_INT, .i = (x) }            \
+#define INT(n, x)                                                \
+	{                                                        \
+		.name = (n), .v = {.type = STORE_INT, .i = (x) } \
 	}
 
 static int insert_one(struct store *st, const struct store_alert *a,
@@ -26,14 +27,14 @@ static int insert_one(struct store *st, const struct store_alert *a,
 	if (a->sid) {
 		if (!store_sid_valid(a->sid, "NO"))
 			return EINVAL;
-	}
-	else {
+	} else {
 		err = store_sid_new(sid, "NO");
 		if (err)
 			return err;
 	}
 	const struct store_col cols[] = {
-		{.name = "sid", .v = {.type = STORE_TEXT, .s = a->sid ? a->sid : sid}},
+		{.name = "sid",
+		 .v = {.type = STORE_TEXT, .s = a->sid ? a->sid : sid}},
 		TXT("account_sid", a->account_sid),
 		TXT("error_code", a->error_code),
 		TXT("log_level", a->log_level ? a->log_level : "error"),

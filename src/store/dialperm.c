@@ -20,8 +20,8 @@ _Static_assert((int)SNAP_DIAL_LOW_RISK == (int)POLICY_GEO_LOW_RISK &&
 
 /* Twilio's "United States/Canada" entry (+1 without the other NANP
  * islands): the home region of a new account. */
-static const char *const home[] = {"US", "CA", "PR", "VI", "GU", "AS", "MP",
-				   NULL};
+static const char *const home[] = {"US", "CA", "PR", "VI",
+				   "GU", "AS", "MP", NULL};
 
 unsigned snapshot_dialperm_default(const char *iso_code)
 {
@@ -44,8 +44,8 @@ static unsigned row_bits(const struct snap_dialperm *d)
 }
 
 /* The account's own permissions (defaults + its rows) into geo. */
-static void own_fill(const struct snapshot *s, const char *acc,
-		     uint8_t *geo, size_t n)
+static void own_fill(const struct snapshot *s, const char *acc, uint8_t *geo,
+		     size_t n)
 {
 	size_t i;
 
@@ -74,16 +74,16 @@ int snapshot_geo_build(struct snapshot *s)
 		a->geo = mem_zalloc(n ? n : 1, NULL);
 		if (!a->geo)
 			return ENOMEM;
-		own_fill(s, (a->owner_sid && a->dialing_inherit) ? a->owner_sid
-								 : a->sid,
+		own_fill(s,
+			 (a->owner_sid && a->dialing_inherit) ? a->owner_sid
+							      : a->sid,
 			 a->geo, n);
 	}
 	return 0;
 }
 
 unsigned snapshot_dialperm_bits(const struct snapshot *s,
-				const char *account_sid,
-				const char *iso_code)
+				const char *account_sid, const char *iso_code)
 {
 	const struct numbering_country *c = numbering_country_find(iso_code);
 	const struct snap_account *a;

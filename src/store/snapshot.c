@@ -148,8 +148,7 @@ static const struct snap_policy *policy_find(const struct snapshot *s,
 
 	if (!sid)
 		return NULL;
-	return bsearch(&key, s->policies, s->npolicies, sizeof(key),
-		       cmp_pol);
+	return bsearch(&key, s->policies, s->npolicies, sizeof(key), cmp_pol);
 }
 
 const struct snap_account *snapshot_account(const struct snapshot *s,
@@ -159,8 +158,7 @@ const struct snap_account *snapshot_account(const struct snapshot *s,
 
 	if (!s || !sid)
 		return NULL;
-	return bsearch(&key, s->accounts, s->naccounts, sizeof(key),
-		       cmp_acc);
+	return bsearch(&key, s->accounts, s->naccounts, sizeof(key), cmp_acc);
 }
 
 static int parse_cidr(struct snap_cidr *c, const char *ip, int64_t prefix)
@@ -171,12 +169,10 @@ static int parse_cidr(struct snap_cidr *c, const char *ip, int64_t prefix)
 	if (inet_pton(AF_INET, ip, c->addr) == 1) {
 		c->family = AF_INET;
 		bits = 32;
-	}
-	else if (inet_pton(AF_INET6, ip, c->addr) == 1) {
+	} else if (inet_pton(AF_INET6, ip, c->addr) == 1) {
 		c->family = AF_INET6;
 		bits = 128;
-	}
-	else {
+	} else {
 		return EINVAL;
 	}
 	if (prefix < 0 || (size_t)prefix > bits)
@@ -188,7 +184,8 @@ static int parse_cidr(struct snap_cidr *c, const char *ip, int64_t prefix)
 		if (lo >= c->prefix)
 			c->addr[i] = 0;
 		else if (lo + 8 > c->prefix)
-			c->addr[i] &= (uint8_t)(0xff << (8 - (c->prefix - lo)));
+			c->addr[i] &=
+				(uint8_t)(0xff << (8 - (c->prefix - lo)));
 	}
 	return 0;
 }
@@ -205,8 +202,8 @@ static int build_trunk(struct snapshot *s, struct snap_trunk *t,
 	t->domain_name = S(r, "domain_name");
 	t->friendly_name = S(r, "friendly_name");
 	t->account = acc = snapshot_account(s, t->account_sid);
-	t->cps_limit = (uint32_t)(I(r, "cps_limit") > 0 ? I(r, "cps_limit")
-							: 1);
+	t->cps_limit =
+		(uint32_t)(I(r, "cps_limit") > 0 ? I(r, "cps_limit") : 1);
 	lim = I(r, "concurrent_calls_limit");
 	t->max_calls = lim > 0 ? (uint32_t)lim : 0;
 	if (acc && acc->trial &&
@@ -343,8 +340,9 @@ static int build(struct snapshot *s, struct rowset *rs)
 	s->naccounts = n; /* sorted by sid (query order) */
 	for (i = 0; i < rs->r[R_DS]->n; i++) {
 		const struct store_row *r = rs->r[R_DS]->rows[i];
-		struct snap_account *a = (struct snap_account *)
-			snapshot_account(s, S(r, "account_sid"));
+		struct snap_account *a =
+			(struct snap_account *)snapshot_account(
+				s, S(r, "account_sid"));
 
 		if (a)
 			a->dialing_inherit =
@@ -386,8 +384,9 @@ static int build(struct snapshot *s, struct rowset *rs)
 			x->enabled = I(t, "enabled") != 0;
 		}
 		if (p->is_default) {
-			struct snap_account *a = (struct snap_account *)
-				snapshot_account(s, p->account_sid);
+			struct snap_account *a =
+				(struct snap_account *)snapshot_account(
+					s, p->account_sid);
 
 			if (a && !a->default_policy)
 				a->default_policy = p;
@@ -560,8 +559,8 @@ const struct snap_number *snapshot_number(const struct snapshot *s,
 	return bsearch(&key, s->numbers, s->nnumbers, sizeof(key), cmp_num);
 }
 
-bool snapshot_number_owned(const struct snapshot *s,
-			   const char *account_sid, const char *e164)
+bool snapshot_number_owned(const struct snapshot *s, const char *account_sid,
+			   const char *e164)
 {
 	const struct snap_number *n = snapshot_number(s, e164);
 
@@ -634,8 +633,7 @@ const struct snap_dialperm *snapshot_dialperm(const struct snapshot *s,
 	a = snapshot_account(s, account_sid);
 	if (a && a->owner_sid && a->dialing_inherit)
 		key.account_sid = a->owner_sid;
-	return bsearch(&key, s->dialperms, s->ndialperms, sizeof(key),
-		       cmp_dp);
+	return bsearch(&key, s->dialperms, s->ndialperms, sizeof(key), cmp_dp);
 }
 
 bool snapshot_trunk_ip_allowed(const struct snap_trunk *t, int family,
@@ -660,8 +658,9 @@ bool snapshot_trunk_ip_allowed(const struct snap_trunk *t, int family,
 			if (lo >= c->prefix)
 				probe.addr[k] = 0;
 			else if (lo + 8 > c->prefix)
-				probe.addr[k] &= (uint8_t)(
-					0xff << (8 - (c->prefix - lo)));
+				probe.addr[k] &=
+					(uint8_t)(0xff
+						  << (8 - (c->prefix - lo)));
 		}
 		if (!memcmp(probe.addr, c->addr, bits / 8))
 			return true;

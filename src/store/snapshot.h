@@ -63,9 +63,9 @@ enum {
 };
 
 struct snap_cidr {
-	int family;	   /* AF_INET or AF_INET6 */
-	uint8_t addr[16];  /* network byte order, masked */
-	unsigned prefix;   /* prefix length */
+	int family;	  /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network byte order, masked */
+	unsigned prefix;  /* prefix length */
 	const char *acl_sid;
 };
 
@@ -146,8 +146,8 @@ struct snap_dialperm {
 };
 
 struct snapshot {
-	uint64_t generation; /* store_generation() it was built at */
-	int64_t built_at;    /* Unix seconds */
+	uint64_t generation;	       /* store_generation() it was built at */
+	int64_t built_at;	       /* Unix seconds */
 	struct snap_account *accounts; /* sorted by sid */
 	size_t naccounts;
 	struct snap_policy *policies; /* sorted by sid */
@@ -181,8 +181,8 @@ const struct snap_number *snapshot_number(const struct snapshot *s,
 bool snapshot_caller_id_verified(const struct snapshot *s,
 				 const char *account_sid, const char *e164);
 /* Number owned by the account (IncomingPhoneNumbers). */
-bool snapshot_number_owned(const struct snapshot *s,
-			   const char *account_sid, const char *e164);
+bool snapshot_number_owned(const struct snapshot *s, const char *account_sid,
+			   const char *e164);
 /* True if e164 starts with a deny-list prefix of the account or its
  * owner. */
 bool snapshot_denied(const struct snapshot *s, const char *account_sid,
@@ -204,8 +204,7 @@ unsigned snapshot_dialperm_default(const char *iso_code);
  * override or default, inheritance resolved. Unknown account: the
  * defaults; unknown country: 0. */
 unsigned snapshot_dialperm_bits(const struct snapshot *s,
-				const char *account_sid,
-				const char *iso_code);
+				const char *account_sid, const char *iso_code);
 
 /* True if addr (family AF_INET/AF_INET6, network order) is inside one of
  * the trunk's IP ACL CIDRs. */

@@ -98,8 +98,7 @@ static const char *op_sql(enum store_op op)
 }
 
 /* Append " WHERE ..." for conds. */
-static int where_sql(struct buf *b, const struct store_cond *conds,
-		     size_t n)
+static int where_sql(struct buf *b, const struct store_cond *conds, size_t n)
 {
 	size_t i;
 	int err = 0;
@@ -134,8 +133,7 @@ static int bind_conds(sqlite3_stmt *s, int *idx,
 			if (bind_val(s, (*idx)++, &conds[i].v) ||
 			    bind_val(s, (*idx)++, &conds[i].v))
 				return EINVAL;
-		}
-		else if (conds[i].v.type != STORE_NULL) {
+		} else if (conds[i].v.type != STORE_NULL) {
 			if (bind_val(s, (*idx)++, &conds[i].v))
 				return EINVAL;
 		}
@@ -307,16 +305,15 @@ static int sq_select(struct store *st, const struct store_query *q,
 
 	if (!b)
 		return ENOMEM;
-	err = buf_printf(b, "SELECT %s FROM %s",
-			 count_only ? "count(*)" : "*", q->table);
+	err = buf_printf(b, "SELECT %s FROM %s", count_only ? "count(*)" : "*",
+			 q->table);
 	err = err ? err : where_sql(b, q->conds, q->nconds);
 	if (!err && !count_only) {
 		if (q->order_col && !store_ident_ok(q->order_col))
 			err = EINVAL;
 		else
 			err = buf_printf(b, " ORDER BY %s %s",
-					 q->order_col ? q->order_col
-						      : "rowid",
+					 q->order_col ? q->order_col : "rowid",
 					 q->desc ? "DESC" : "ASC");
 		if (!err && q->limit)
 			err = buf_printf(b, " LIMIT %zu OFFSET %zu", q->limit,

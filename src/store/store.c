@@ -62,8 +62,7 @@ int store_update(struct store *st, const char *table,
 	if (!st || !store_ident_ok(table) || !nconds || !ncols)
 		return EINVAL;
 	pthread_mutex_lock(&st->lock);
-	err = st->ops->exec_update(st, table, conds, nconds, cols, ncols,
-				   &n);
+	err = st->ops->exec_update(st, table, conds, nconds, cols, ncols, &n);
 	if (!err && n)
 		bump(st, table);
 	pthread_mutex_unlock(&st->lock);
@@ -73,8 +72,7 @@ int store_update(struct store *st, const char *table,
 }
 
 int store_delete(struct store *st, const char *table,
-		 const struct store_cond *conds, size_t nconds,
-		 size_t *countp)
+		 const struct store_cond *conds, size_t nconds, size_t *countp)
 {
 	size_t n = 0;
 	int err;
@@ -124,16 +122,14 @@ int store_select_one(struct store *st, const struct store_query *q,
 		return err;
 	if (rows->n == 0) {
 		err = ENOENT;
-	}
-	else {
+	} else {
 		*rowp = mem_ref(rows->rows[0]);
 	}
 	mem_deref(rows);
 	return err;
 }
 
-int store_count(struct store *st, const struct store_query *q,
-		size_t *countp)
+int store_count(struct store *st, const struct store_query *q, size_t *countp)
 {
 	size_t n = 0;
 	int err;
@@ -238,8 +234,7 @@ struct store_row *store_row_build(size_t n, const char *const *names,
 			memcpy(p, s, l);
 			row->vals[i].s = p;
 			p += l;
-		}
-		else {
+		} else {
 			row->vals[i].s = NULL;
 		}
 	}

@@ -30,15 +30,15 @@ struct store;
 /* One alert record as handed to store_alerts_insert(). All strings are
  * borrowed (copied by the store), NULL means empty/absent. */
 struct store_alert {
-	const char *sid;	 /* "NO" + 32 hex; NULL: store makes one */
-	const char *account_sid; /* "AC" + 32 hex, required */
-	const char *error_code;	 /* e.g. "32201" (a string, as Twilio) */
-	const char *log_level;	 /* "error", "warning", "notice", "debug" */
-	const char *alert_text;	 /* key=value&key=value pairs */
-	const char *resource_sid;     /* the trunk (TK...) or NULL */
-	const char *service_sid;      /* NULL */
-	const char *request_method;   /* SIP method, e.g. "INVITE" */
-	const char *request_url;      /* SIP Request-URI */
+	const char *sid;	    /* "NO" + 32 hex; NULL: store makes one */
+	const char *account_sid;    /* "AC" + 32 hex, required */
+	const char *error_code;	    /* e.g. "32201" (a string, as Twilio) */
+	const char *log_level;	    /* "error", "warning", "notice", "debug" */
+	const char *alert_text;	    /* key=value&key=value pairs */
+	const char *resource_sid;   /* the trunk (TK...) or NULL */
+	const char *service_sid;    /* NULL */
+	const char *request_method; /* SIP method, e.g. "INVITE" */
+	const char *request_url;    /* SIP Request-URI */
 	const char *request_variables; /* NULL */
 	const char *request_headers;   /* NULL */
 	const char *response_body;     /* NULL */
@@ -103,14 +103,14 @@ struct store_query {
 	size_t nconds;
 	const char *order_col; /* NULL: "rowid-like" insertion order */
 	bool desc;
-	size_t limit;  /* 0: no limit */
+	size_t limit; /* 0: no limit */
 	size_t offset;
 };
 
 /* A row read from the store (mem object; strings owned by it). */
 struct store_row {
 	size_t ncols;
-	const char **names;	 /* owned */
+	const char **names;	/* owned */
 	struct store_val *vals; /* owned; .s point into the row */
 };
 
@@ -156,8 +156,7 @@ int store_select_one(struct store *st, const struct store_query *q,
 		     struct store_row **rowp);
 
 /* Number of rows matching q's table and conds. */
-int store_count(struct store *st, const struct store_query *q,
-		size_t *countp);
+int store_count(struct store *st, const struct store_query *q, size_t *countp);
 
 /* Group writes into one transaction. Nested begin is an error (EALREADY).
  * While a transaction is open, the calling thread holds the store. */

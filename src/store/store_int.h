@@ -9,10 +9,10 @@
 
 struct store {
 	const struct store_ops *ops;
-	void *be;		/* owned by the backend (close releases) */
-	pthread_mutex_t lock;	/* recursive: serialises all calls */
-	bool in_tx;		/* a store_tx_begin() is open */
-	bool tx_dirty;		/* the open tx wrote configuration */
+	void *be;	      /* owned by the backend (close releases) */
+	pthread_mutex_t lock; /* recursive: serialises all calls */
+	bool in_tx;	      /* a store_tx_begin() is open */
+	bool tx_dirty;	      /* the open tx wrote configuration */
 	_Atomic uint64_t generation;
 };
 

@@ -29,7 +29,7 @@ static void on_timeout(void *arg)
 		tsx_terminate(ct);
 		mem_deref(ct);
 		break;
-	default:	     /* Timers D, K, M */
+	default: /* Timers D, K, M */
 		tsx_terminate(ct);
 		break;
 	}

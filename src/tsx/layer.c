@@ -185,7 +185,8 @@ struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
 {
 	struct le *le;
 
-	LIST_FOREACH(hash_bucket(tl->ht, tsx_key_branch(branch)), le) {
+	LIST_FOREACH(hash_bucket(tl->ht, tsx_key_branch(branch)), le)
+	{
 		struct tsx *tx = le->data;
 
 		if (tx->kind != TSX_ICT && tx->kind != TSX_NICT)
@@ -211,10 +212,9 @@ void tsx_layer_recv(struct tsx_layer *tl, struct sip_msg *msg,
 	mem_ref(tl);
 	if (!msg->req) {
 		/* §17.1.3: top Via branch and CSeq method */
-		tx = pl_isset(&via->branch)
-			     ? tsx_find_client(tl, &via->branch,
-					       msg->cseq.method)
-			     : NULL;
+		tx = pl_isset(&via->branch) ? tsx_find_client(tl, &via->branch,
+							      msg->cseq.method)
+					    : NULL;
 		if (tx && msg->cseq.method != SIP_METHOD_UNKNOWN)
 			tsx_client_recv(tx, msg);
 		else if (tx && pl_caseeq(&msg->cseq.method_name,
@@ -279,9 +279,9 @@ enum tsx_state tsx_state_get(const struct tsx *tx)
 const char *tsx_state_name(enum tsx_state st)
 {
 	static const char *const names[] = {
-		[TSX_CALLING] = "Calling",     [TSX_TRYING] = "Trying",
+		[TSX_CALLING] = "Calling",	 [TSX_TRYING] = "Trying",
 		[TSX_PROCEEDING] = "Proceeding", [TSX_COMPLETED] = "Completed",
-		[TSX_CONFIRMED] = "Confirmed", [TSX_ACCEPTED] = "Accepted",
+		[TSX_CONFIRMED] = "Confirmed",	 [TSX_ACCEPTED] = "Accepted",
 		[TSX_TERMINATED] = "Terminated",
 	};
 

@@ -40,9 +40,8 @@ static const char *reason_clean(const char *reason, char **ownp)
  * place of the top one. The response starts at start in mb and its first
  * Via line is req->h_via's line. Returns 0, EPROTO or ENOMEM; mb is left
  * as it was on error. */
-static int top_via_set(struct buf *mb, size_t start,
-		       const struct sip_msg *req, const struct sip_via *via,
-		       const struct sip_recv *rx)
+static int top_via_set(struct buf *mb, size_t start, const struct sip_msg *req,
+		       const struct sip_via *via, const struct sip_recv *rx)
 {
 	const struct sip_hdr *h = req->h_via;
 	size_t end = mb->end, off, vl = h->val.l, n;
@@ -76,8 +75,7 @@ static int top_via_set(struct buf *mb, size_t start,
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 		   const struct sip_via *via, const struct sip_recv *rx,
 		   uint16_t scode, const char *reason, const char *totag,
-		   const char *hdrs, const char *ctype,
-		   const struct pl *body)
+		   const char *hdrs, const char *ctype, const struct pl *body)
 {
 	struct buf *mb = NULL, *xb = NULL;
 	struct pl tag = PL_INIT, extra = PL_INIT;
@@ -163,8 +161,7 @@ static int req_build(struct buf **mbp, struct sip_msg *req,
 	return 0;
 }
 
-int tsx_ack_build(struct buf **mbp, struct sip_msg *req,
-		  struct sip_msg *resp)
+int tsx_ack_build(struct buf **mbp, struct sip_msg *req, struct sip_msg *resp)
 {
 	if (!mbp || !req || !resp || !resp->h_to)
 		return EINVAL;

@@ -72,8 +72,8 @@ static void on_trying(void *arg)
 		(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
 }
 
-int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
-		   struct sip_msg *msg, const struct sip_recv *rx)
+int tsx_server_new(struct tsx **stp, struct tsx_layer *tl, struct sip_msg *msg,
+		   const struct sip_recv *rx)
 {
 	const struct sip_via *via;
 	const struct sip_addr *to;
@@ -120,8 +120,8 @@ int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
 
 void tsx_server_trying(struct tsx *st)
 {
-	if (st->kind == TSX_IST && st->state == TSX_PROCEEDING &&
-	    !st->scode && st->tl && !st->tl->cfg.trying_ms)
+	if (st->kind == TSX_IST && st->state == TSX_PROCEEDING && !st->scode &&
+	    st->tl && !st->tl->cfg.trying_ms)
 		(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
 }
 
@@ -179,8 +179,8 @@ static bool match_2543(struct tsx *st, struct sip_msg *msg, bool cancel)
 		return false;
 	if (!pl_eq(&r->callid, &msg->callid) || r->cseq.num != msg->cseq.num)
 		return false;
-	if (!r->h_via || !msg->h_via || !pl_eq(&r->h_via->val,
-					       &msg->h_via->val))
+	if (!r->h_via || !msg->h_via ||
+	    !pl_eq(&r->h_via->val, &msg->h_via->val))
 		return false;
 	if (!tag_eq(st->req, msg, true))
 		return false;
@@ -207,7 +207,8 @@ struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
 	rfc3261 = sip_via_branch_is_rfc3261(via);
 	LIST_FOREACH(hash_bucket(tl->ht, rfc3261 ? tsx_key_branch(&via->branch)
 						 : key_2543(msg)),
-		     le) {
+		     le)
+	{
 		struct tsx *st = le->data;
 
 		if (st->kind != TSX_IST && st->kind != TSX_NIST)
@@ -246,8 +247,8 @@ void tsx_server_recv(struct tsx *st, struct sip_msg *msg,
 			tmr_cancel(&st->tmr_retx);
 			tmr_cancel(&st->tmr_to);
 			(void)tmr_start(tl->tmrl, &st->tmr_to,
-					st->reliable ? 0 : tl->cfg.t4, on_timeout,
-					st); /* Timer I */
+					st->reliable ? 0 : tl->cfg.t4,
+					on_timeout, st); /* Timer I */
 			break;
 		case TSX_ACCEPTED:
 			/* an ACK for the 2xx that matched us (RFC 2543

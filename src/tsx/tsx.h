@@ -63,8 +63,8 @@ enum tsx_state {
 	TSX_TRYING,	 /* NICT, NIST */
 	TSX_PROCEEDING,
 	TSX_COMPLETED,
-	TSX_CONFIRMED,	 /* IST */
-	TSX_ACCEPTED,	 /* ICT, IST: after 2xx (RFC 6026) */
+	TSX_CONFIRMED, /* IST */
+	TSX_ACCEPTED,  /* ICT, IST: after 2xx (RFC 6026) */
 	TSX_TERMINATED,
 };
 
@@ -116,11 +116,11 @@ struct tsx_stats {
 	uint64_t timeouts;
 	uint64_t transport_errors;
 	uint64_t cancels_matched;
-	uint64_t cancels_unmatched;	   /* answered 481 */
+	uint64_t cancels_unmatched; /* answered 481 */
 	uint64_t stray_responses;
 	uint64_t stray_acks;
-	uint64_t dropped;		   /* requests the TU discarded */
-	uint32_t live;			   /* transactions in the table */
+	uint64_t dropped; /* requests the TU discarded */
+	uint32_t live;	  /* transactions in the table */
 };
 
 /* Fill cfg with the defaults (T1 500, T2 4000, T4 5000, D 32000, 100

@@ -12,51 +12,51 @@ struct tsx_layer {
 	struct tmrl *tmrl;     /* ref */
 	struct tsx_config cfg;
 	struct tsx_tu tu;
-	void *arg;	       /* weak: the TU's */
-	struct hash *ht;       /* tsx by key */
-	struct list all;       /* every tsx in the table */
+	void *arg;	 /* weak: the TU's */
+	struct hash *ht; /* tsx by key */
+	struct list all; /* every tsx in the table */
 	struct tsx_stats st;
 };
 
 struct tsx {
-	struct le le;		  /* in layer->ht */
-	struct le le_all;	  /* in layer->all */
-	struct tsx_layer *tl;	  /* weak; NULL once terminated */
+	struct le le;	      /* in layer->ht */
+	struct le le_all;     /* in layer->all */
+	struct tsx_layer *tl; /* weak; NULL once terminated */
 	enum tsx_kind kind;
 	enum tsx_state state;
-	enum sip_method method;	  /* of the request (CSeq method) */
-	struct sip_msg *req;	  /* ref: the request */
-	struct pl branch;	  /* slice of req's top Via branch */
-	bool rfc2543;		  /* server: no magic cookie: match by
-				     fields, hashed by Call-ID */
+	enum sip_method method; /* of the request (CSeq method) */
+	struct sip_msg *req;	/* ref: the request */
+	struct pl branch;	/* slice of req's top Via branch */
+	bool rfc2543;		/* server: no magic cookie: match by
+				   fields, hashed by Call-ID */
 	uint32_t key;
 	bool reliable;
 
 	/* server */
-	struct sip_recv rx;	  /* rx.conn is a ref */
-	struct sip_via via;	  /* req's top Via, decoded */
-	struct buf *resp;	  /* ref: last response sent */
-	char *totag;		  /* owned */
-	int deferred_err;	  /* reported from tmr_to */
+	struct sip_recv rx; /* rx.conn is a ref */
+	struct sip_via via; /* req's top Via, decoded */
+	struct buf *resp;   /* ref: last response sent */
+	char *totag;	    /* owned */
+	int deferred_err;   /* reported from tmr_to */
 
 	/* client */
-	struct buf *req_mb;	  /* ref: bytes (re)sent */
-	struct buf *ack_mb;	  /* ref: ICT ACK for non-2xx */
+	struct buf *req_mb; /* ref: bytes (re)sent */
+	struct buf *ack_mb; /* ref: ICT ACK for non-2xx */
 	enum sip_transport tpk;
 	struct sockaddr_storage dst;
-	struct sip_conn *conn;	  /* ref, may be NULL */
+	struct sip_conn *conn; /* ref, may be NULL */
 	bool cancel_wanted;
 	bool cancel_sent;
 
-	uint16_t scode;		  /* last sent/received */
+	uint16_t scode; /* last sent/received */
 	uint32_t retx_ival;
-	unsigned nretx;		  /* retransmissions sent */
-	struct tmr tmr_retx;	  /* A, E, G */
-	struct tmr tmr_to;	  /* B, D, F, H, I, J, K, L, M */
-	struct tmr tmr_trying;	  /* IST: delayed 100 */
+	unsigned nretx;	       /* retransmissions sent */
+	struct tmr tmr_retx;   /* A, E, G */
+	struct tmr tmr_to;     /* B, D, F, H, I, J, K, L, M */
+	struct tmr tmr_trying; /* IST: delayed 100 */
 
 	tsx_h *h;
-	void *arg;		  /* weak: the TU's */
+	void *arg; /* weak: the TU's */
 };
 
 /* layer.c */
@@ -74,8 +74,8 @@ uint32_t tsx_key_branch(const struct pl *branch);
 /* After the TU's request handler: 100 Trying for an INVITE it neither
  * answered nor dropped (when 100 goes out at once). */
 void tsx_server_trying(struct tsx *st);
-int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
-		   struct sip_msg *msg, const struct sip_recv *rx);
+int tsx_server_new(struct tsx **stp, struct tsx_layer *tl, struct sip_msg *msg,
+		   const struct sip_recv *rx);
 void tsx_server_recv(struct tsx *st, struct sip_msg *msg,
 		     const struct sip_recv *rx);
 struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
@@ -92,11 +92,9 @@ void tsx_client_recv(struct tsx *ct, struct sip_msg *msg);
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 		   const struct sip_via *via, const struct sip_recv *rx,
 		   uint16_t scode, const char *reason, const char *totag,
-		   const char *hdrs, const char *ctype,
-		   const struct pl *body);
+		   const char *hdrs, const char *ctype, const struct pl *body);
 /* ACK for a non-2xx (§17.1.1.3) or CANCEL (§9.1) for request req. */
-int tsx_ack_build(struct buf **mbp, struct sip_msg *req,
-		  struct sip_msg *resp);
+int tsx_ack_build(struct buf **mbp, struct sip_msg *req, struct sip_msg *resp);
 int tsx_cancel_build(struct buf **mbp, struct sip_msg *req);
 
 #endif

@@ -18,8 +18,7 @@ const struct res_def *cli_res_find(const char *name)
 	return NULL;
 }
 
-const struct cmd_def *cli_cmd_find(const struct res_def *res,
-				   const char *name)
+const struct cmd_def *cli_cmd_find(const struct res_def *res, const char *name)
 {
 	for (const struct cmd_def *c = res->cmds; c->name; c++) {
 		if (name && strcmp(c->name, name) == 0)
@@ -33,8 +32,8 @@ int cli_duration_parse(const char *s, int64_t *secsp)
 	static const struct {
 		char unit;
 		int64_t secs;
-	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400},
-		     {'w', 604800}};
+	} units[] = {
+		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
 	int64_t total = 0;
 	const char *p = s;
 
@@ -52,8 +51,7 @@ int cli_duration_parse(const char *s, int64_t *secsp)
 		}
 		if (!*p) {
 			mul = 1; /* bare number: seconds */
-		}
-		else {
+		} else {
 			size_t nu = sizeof(units) / sizeof(units[0]);
 
 			for (size_t i = 0; i < nu; i++) {
@@ -288,8 +286,7 @@ static int path_build(struct request *req, const struct cmd_def *cmd,
 					     "invalid account SID '%s'", sub);
 					return EINVAL;
 				}
-			}
-			else if (p[1] >= '0' && p[1] <= '2') {
+			} else if (p[1] >= '0' && p[1] <= '2') {
 				sub = pos[p[1] - '0'];
 			}
 		}
@@ -470,8 +467,7 @@ int cli_request_build(struct request *req, const struct res_def *res,
 	for (size_t k = 0; !e && k < npos; k++) {
 		if (cmd->pos[k].form) {
 			e = field_set(req, cmd->pos[k].form, false, pos[k]);
-		}
-		else if (!path_arg_valid(pos[k])) {
+		} else if (!path_arg_valid(pos[k])) {
 			errf(err, errsz, "invalid %s '%s'", cmd->pos[k].name,
 			     pos[k]);
 			e = EINVAL;
@@ -547,14 +543,12 @@ void cli_credentials_parse(struct config *cfg, const char *text)
 				copy_trim(cfg->sid_buf, sizeof(cfg->sid_buf),
 					  v, vl);
 				cfg->account_sid = cfg->sid_buf;
-			}
-			else if (!strcmp(key, "TRUNKD_AUTH_TOKEN") &&
-				 !cfg->auth_token) {
+			} else if (!strcmp(key, "TRUNKD_AUTH_TOKEN") &&
+				   !cfg->auth_token) {
 				copy_trim(cfg->token_buf,
 					  sizeof(cfg->token_buf), v, vl);
 				cfg->auth_token = cfg->token_buf;
-			}
-			else if (!strcmp(key, "TRUNKD_API") && !cfg->api) {
+			} else if (!strcmp(key, "TRUNKD_API") && !cfg->api) {
 				copy_trim(cfg->api_buf, sizeof(cfg->api_buf),
 					  v, vl);
 				cfg->api = cfg->api_buf;

@@ -23,8 +23,8 @@ enum flag_type {
 };
 
 struct flag_def {
-	const char *name;     /* without "--" */
-	const char *form;     /* form field (PascalCase) */
+	const char *name; /* without "--" */
+	const char *form; /* form field (PascalCase) */
 	enum flag_type type;
 	bool required;
 	const char *def;      /* default value on this command, or NULL */
@@ -46,7 +46,7 @@ enum cmd_kind {
 };
 
 struct cmd_def {
-	const char *name;   /* "create" */
+	const char *name; /* "create" */
 	const char *help;
 	const char *method; /* "GET", "POST", "DELETE" */
 	const char *path;   /* "{A}" account SID, "{0}".."{2}" positionals */
@@ -80,18 +80,18 @@ enum { REQ_MAX_FIELDS = 48 };
 struct request {
 	const struct res_def *res;
 	const struct cmd_def *cmd;
-	char path[1024];    /* with SIDs substituted, no query */
+	char path[1024]; /* with SIDs substituted, no query */
 	struct kv fields[REQ_MAX_FIELDS];
 	size_t nfields;
-	size_t limit;	    /* list: items to print at most, 0 = all */
-	size_t page_size;   /* list: PageSize, 0 = min(limit, 1000) */
+	size_t limit;	  /* list: items to print at most, 0 = all */
+	size_t page_size; /* list: PageSize, 0 = min(limit, 1000) */
 };
 
 struct config {
-	const char *api;	 /* base URL, "http://127.0.0.1:8080" */
+	const char *api; /* base URL, "http://127.0.0.1:8080" */
 	const char *account_sid;
 	const char *auth_token;
-	const char *data_dir;	 /* "./var" */
+	const char *data_dir; /* "./var" */
 	bool json;
 	bool sid_only; /* --sid: print only the object's sid (scripts) */
 	bool dry_run;

@@ -38,8 +38,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /* key=value&... of req's fields, percent-encoded; extra appended. */
-static char *form_encode(CURL *c, const struct request *req,
-			 const char *extra)
+static char *form_encode(CURL *c, const struct request *req, const char *extra)
 {
 	size_t len = 0;
 	char *out = NULL;
@@ -81,8 +80,7 @@ static void api_error_print(long status, const struct body *b)
 		fputc('\n', stderr);
 		if (more && *more)
 			fprintf(stderr, "see: %s\n", more);
-	}
-	else {
+	} else {
 		const char *t = b->p ? b->p : "";
 		size_t n = strcspn(t, "\r\n");
 
@@ -116,8 +114,7 @@ static int exchange(CURL *c, const struct config *cfg, const char *method,
 	if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
-	}
-	else {
+	} else {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
 				 strcmp(method, "GET") ? method : NULL);
@@ -131,8 +128,9 @@ static int exchange(CURL *c, const struct config *cfg, const char *method,
 			fprintf(stderr, "error: answer larger than %d bytes\n",
 				BODY_MAX);
 		else
-			fprintf(stderr, "error: cannot reach the API at %s: "
-					"%s\n",
+			fprintf(stderr,
+				"error: cannot reach the API at %s: "
+				"%s\n",
 				cfg->api, curl_easy_strerror(rc));
 		return 3;
 	}
@@ -162,8 +160,7 @@ static int print_item(const struct config *cfg, const struct body *b)
 		return 1;
 	}
 	if (cfg->sid_only) {
-		const char *sid =
-			json_string_value(json_object_get(j, "sid"));
+		const char *sid = json_string_value(json_object_get(j, "sid"));
 
 		if (!sid) {
 			fprintf(stderr, "error: the answer has no sid\n");
@@ -171,11 +168,9 @@ static int print_item(const struct config *cfg, const struct body *b)
 			return 1;
 		}
 		puts(sid);
-	}
-	else if (cfg->json) {
+	} else if (cfg->json) {
 		print_json(j);
-	}
-	else {
+	} else {
 		s = cli_object_render(j);
 		if (s)
 			fputs(s, stdout);
@@ -189,18 +184,17 @@ static int print_item(const struct config *cfg, const struct body *b)
  * (v1/v2). */
 static const char *next_link(const json_t *page)
 {
-	const char *s = json_string_value(
-		json_object_get(page, "next_page_uri"));
+	const char *s =
+		json_string_value(json_object_get(page, "next_page_uri"));
 
 	if (s && *s)
 		return s;
-	s = json_string_value(json_object_get(
-		json_object_get(page, "meta"), "next_page_url"));
+	s = json_string_value(json_object_get(json_object_get(page, "meta"),
+					      "next_page_url"));
 	return (s && *s) ? s : NULL;
 }
 
-static const char *list_key_of(const struct request *req,
-			       const json_t *page)
+static const char *list_key_of(const struct request *req, const json_t *page)
 {
 	const char *k = req->cmd->list_key;
 	const char *key;
@@ -209,7 +203,8 @@ static const char *list_key_of(const struct request *req,
 	if (k && json_is_array(json_object_get(page, k)))
 		return k;
 	/* tolerate a different key: the one array of objects */
-	json_object_foreach((json_t *)page, key, v) {
+	json_object_foreach((json_t *)page, key, v)
+	{
 		if (json_is_array(v))
 			return key;
 	}
@@ -248,7 +243,8 @@ static int run_list(CURL *c, const struct config *cfg,
 		}
 		key = list_key_of(req, j);
 		items = json_object_get(j, key);
-		json_array_foreach(items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			if (req->limit && json_array_size(all) >= req->limit)
 				break;
 			json_array_append(all, it);
@@ -258,8 +254,8 @@ static int run_list(CURL *c, const struct config *cfg,
 		free(prev);
 		prev = url;
 		url = NULL;
-		if (path && !(req->limit &&
-			      json_array_size(all) >= req->limit) &&
+		if (path &&
+		    !(req->limit && json_array_size(all) >= req->limit) &&
 		    json_array_size(items)) {
 			size_t n = strlen(cfg->api) + strlen(path) + 1;
 
@@ -275,13 +271,12 @@ static int run_list(CURL *c, const struct config *cfg,
 	}
 	if (!ret) {
 		if (cfg->json) {
-			json_t *o = json_pack("{s:O}", key ? key : "items",
-					      all);
+			json_t *o =
+				json_pack("{s:O}", key ? key : "items", all);
 
 			print_json(o);
 			json_decref(o);
-		}
-		else {
+		} else {
 			char *s = cli_table_render(
 				all, req->cmd->columns ? req->cmd->columns
 						       : req->res->columns);
@@ -319,9 +314,9 @@ int cli_run(const struct config *cfg, const struct request *req)
 	}
 	if (cmd->kind == CMD_LIST)
 		snprintf(page_size, sizeof(page_size), "PageSize=%zu",
-			 req->page_size ? req->page_size
+			 req->page_size			     ? req->page_size
 			 : (req->limit && req->limit < 1000) ? req->limit
-							      : 1000);
+							     : 1000);
 	form = form_encode(c, req, page_size[0] ? page_size : NULL);
 	n = strlen(cfg->api) + strlen(req->path) + (form ? strlen(form) : 0) +
 	    2;
@@ -353,12 +348,10 @@ int cli_run(const struct config *cfg, const struct request *req)
 	if (status >= 400) {
 		api_error_print(status, &b);
 		ret = 1;
-	}
-	else if (cmd->kind == CMD_DELETE) {
+	} else if (cmd->kind == CMD_DELETE) {
 		if (!cfg->json)
 			printf("deleted %s\n", strrchr(req->path, '/') + 1);
-	}
-	else {
+	} else {
 		ret = print_item(cfg, &b);
 	}
 out:

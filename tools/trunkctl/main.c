@@ -9,32 +9,30 @@
 
 static void usage_main(FILE *f)
 {
-	fprintf(f,
-		"usage: trunkctl [options] GROUP COMMAND [ARGS] [--flags]\n"
-		"\n"
-		"The command-line client of trunkd's REST API.\n\n"
-		"groups:\n");
+	fprintf(f, "usage: trunkctl [options] GROUP COMMAND [ARGS] [--flags]\n"
+		   "\n"
+		   "The command-line client of trunkd's REST API.\n\n"
+		   "groups:\n");
 	for (const struct res_def *r = trunkctl_resources; r->name; r++)
 		fprintf(f, "  %-22s %s\n", r->name, r->help);
-	fprintf(f,
-		"\noptions (anywhere on the line):\n"
-		"  --api URL            API address (TRUNKD_API; default "
-		"http://127.0.0.1:8080)\n"
-		"  --account-sid SID    account (TRUNKD_ACCOUNT_SID)\n"
-		"  --auth-token TOKEN   auth token (TRUNKD_AUTH_TOKEN)\n"
-		"  --data DIR           read DIR/credentials (default "
-		"./var)\n"
-		"  --json               print the raw JSON\n"
-		"  --sid                print only the sid of the object "
-		"(create, show, update)\n"
-		"  --dry-run            print the request, send nothing\n"
-		"  --verbose            show the HTTP exchange on stderr\n"
-		"  --help               help for trunkctl, a group or a "
-		"command\n"
-		"\nexit status: 0 ok, 1 the API refused (its message is "
-		"printed),\n"
-		"2 bad command line, 3 the API cannot be reached.\n"
-		"See 'trunkctl GROUP --help'.\n");
+	fprintf(f, "\noptions (anywhere on the line):\n"
+		   "  --api URL            API address (TRUNKD_API; default "
+		   "http://127.0.0.1:8080)\n"
+		   "  --account-sid SID    account (TRUNKD_ACCOUNT_SID)\n"
+		   "  --auth-token TOKEN   auth token (TRUNKD_AUTH_TOKEN)\n"
+		   "  --data DIR           read DIR/credentials (default "
+		   "./var)\n"
+		   "  --json               print the raw JSON\n"
+		   "  --sid                print only the sid of the object "
+		   "(create, show, update)\n"
+		   "  --dry-run            print the request, send nothing\n"
+		   "  --verbose            show the HTTP exchange on stderr\n"
+		   "  --help               help for trunkctl, a group or a "
+		   "command\n"
+		   "\nexit status: 0 ok, 1 the API refused (its message is "
+		   "printed),\n"
+		   "2 bad command line, 3 the API cannot be reached.\n"
+		   "See 'trunkctl GROUP --help'.\n");
 }
 
 static void cmd_usage_line(FILE *f, const struct res_def *r,
@@ -281,8 +279,7 @@ int main(int argc, char **argv)
 		if (text) {
 			cli_credentials_parse(&cfg, text);
 			free(text);
-		}
-		else if (data) {
+		} else if (data) {
 			fprintf(stderr, "warning: cannot read %s\n", path);
 		}
 	}
@@ -293,8 +290,7 @@ int main(int argc, char **argv)
 	}
 	cfg.api = apibuf;
 	e = cli_request_build(&req, res, cmd, cfg.account_sid, nrest - 2,
-			      rest + 2, (int64_t)time(NULL), err,
-			      sizeof(err));
+			      rest + 2, (int64_t)time(NULL), err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "error: %s\n", err);
 		goto out;

@@ -67,8 +67,8 @@ char *cli_table_render(const json_t *items, const char *const *columns)
 		const json_t *row = json_array_get(items, r);
 
 		for (size_t c = 0; c < ncols; c++) {
-			char *s = cli_cell_text(json_object_get(row,
-								columns[c]));
+			char *s = cli_cell_text(
+				json_object_get(row, columns[c]));
 
 			if (!s)
 				goto out;
@@ -130,7 +130,8 @@ static bool trace_ok(const json_t *arr)
 
 	if (!json_is_array(arr) || !json_array_size(arr))
 		return false;
-	json_array_foreach(arr, i, m) {
+	json_array_foreach(arr, i, m)
+	{
 		if (!json_is_object(m) ||
 		    !json_is_string(json_object_get(m, "message")))
 			return false;
@@ -143,13 +144,13 @@ static void trace_put(FILE *f, const json_t *arr)
 	size_t i;
 	json_t *m;
 
-	json_array_foreach(arr, i, m) {
-		const char *dir = json_string_value(
-			json_object_get(m, "direction"));
+	json_array_foreach(arr, i, m)
+	{
+		const char *dir =
+			json_string_value(json_object_get(m, "direction"));
 
 		fprintf(f, "  --- %s leg %s %s %s -> %s\n",
-			json_string_value(json_object_get(m, "time"))
-				?: "-",
+			json_string_value(json_object_get(m, "time")) ?: "-",
 			json_string_value(json_object_get(m, "leg")) ?: "?",
 			dir ? dir : "",
 			json_string_value(json_object_get(m, "src")) ?: "?",
@@ -169,14 +170,16 @@ char *cli_object_render(const json_t *obj)
 
 	if (!json_is_object(obj))
 		return cli_cell_text(obj);
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		if (strlen(key) > keyw)
 			keyw = strlen(key);
 	}
 	f = open_memstream(&out, &outlen);
 	if (!f)
 		return NULL;
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		json_t *parsed = NULL;
 		char *s;
 
@@ -196,8 +199,7 @@ char *cli_object_render(const json_t *obj)
 		if (strchr(s, '\n')) {
 			fprintf(f, "%s:\n", key);
 			block_put(f, s);
-		}
-		else {
+		} else {
 			fprintf(f, "%-*s  %s\n", (int)keyw, key, s);
 		}
 		free(s);
