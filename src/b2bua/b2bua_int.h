@@ -8,6 +8,7 @@
 #include "b2bua/dialog.h"
 #include "base/hash.h"
 #include "base/list.h"
+#include "media/media.h"
 #include "policy/e164.h"
 #include "store/snapshot.h"
 
@@ -19,6 +20,7 @@ struct b2bua {
 	struct tmrl *tl;	/* ref */
 	struct hash *calls;	/* both legs by Call-ID; holds one ref
 				   per call */
+	struct hash *ids;	/* calls by id (media events); no ref */
 	struct b2bua_conf conf; /* public_ip points to pubip */
 	char pubip[64];
 	char hostport[80];	    /* "ip:port" of Via/Contact/RR */
@@ -51,8 +53,8 @@ struct target {
 };
 
 /* An in-dialog request crossing from one leg to the other. */
-struct relay {
-	struct le le;	   /* in call->relays */
+struct xreq {
+	struct le le;	   /* in call->xreqs */
 	struct call *call; /* weak */
 	struct leg *from;  /* weak: where the request came */
 	struct leg *to;	   /* weak: where it went */
@@ -66,6 +68,7 @@ struct relay {
 };
 
 struct call {
+	struct le he_id; /* in b2bua ids, by id */
 	struct b2bua *b; /* weak */
 	char id[35];	 /* "CA" + 32 hex: links both legs */
 	enum call_state state;
@@ -96,8 +99,11 @@ struct call {
 	char a_src[64];		  /* PBX address, for alerts */
 	uint16_t last_scode;	  /* last carrier final, for failover */
 	char last_reason[64];
-	struct list relays;
+	struct list xreqs;
 	bool reinv_pending; /* a re-INVITE crosses (glare) */
+	struct relay_call *media;	/* owned: NULL without a relay */
+	struct sockaddr_storage a_srcsa; /* PBX's signalling source */
+	bool priv_alerted[2];		/* 39031 raised for leg A / B */
 };
 
 /* call.c */
@@ -125,11 +131,19 @@ void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		const struct sip_recv *rx);
 int invite_carrier_start(struct call *c);
 
+/* media.c */
+int call_media_start(struct call *c);
+int call_body_cross(struct call *c, struct leg *from, struct sip_msg *msg,
+		    struct pl *body, struct buf **tmpp);
+void call_media_end(struct call *c);
+/* Neither loopback nor private/link-local/unspecified. */
+bool addr_is_public(const struct sockaddr_storage *sa);
+
 /* indialog.c */
 void indialog_request(struct leg *l, struct tsx *st, struct sip_msg *msg,
 		      const struct sip_recv *rx);
 void indialog_ack(struct leg *l, struct sip_msg *msg,
 		  const struct sip_recv *rx);
-void relay_flush(struct call *c);
+void xreq_flush(struct call *c);
 
 #endif

@@ -136,7 +136,9 @@ static void call_destroy(void *arg)
 	tmr_cancel(&c->tmr_retx);
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
-	relay_flush(c);
+	hash_unlink(&c->he_id);
+	call_media_end(c);
+	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);
 	dialog_reset(&c->a.dlg);
@@ -168,7 +170,9 @@ void call_end(struct call *c)
 	}
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
-	relay_flush(c);
+	hash_unlink(&c->he_id);
+	call_media_end(c);
+	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);
 	if (b->stats.calls)
@@ -205,7 +209,8 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->maxfwd = msg->maxfwd < 0 ? 70 : msg->maxfwd - 1;
 	c->a_invite = mem_ref(msg);
 	(void)sa_print(&rx->src, c->a_src, sizeof(c->a_src));
-	list_init(&c->relays);
+	c->a_srcsa = rx->src;
+	list_init(&c->xreqs);
 	c->a.call = c;
 	c->a.side = 'A';
 	c->bl.call = c;
@@ -246,6 +251,7 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	hash_append(b->calls, hash_pl(&msg->callid), &c->a.he, &c->a);
 	hash_append(b->calls, hash_mem(callid, strlen(callid)), &c->bl.he,
 		    &c->bl);
+	hash_append(b->ids, hash_mem(c->id, strlen(c->id)), &c->he_id, c);
 	c->chan_held = ar->chan_held;
 	ar->chan_held = false; /* the call releases it now */
 	b->stats.calls++;
@@ -333,6 +339,7 @@ static void b2bua_destroy(void *arg)
 		}
 	}
 	b->calls = mem_deref(b->calls);
+	b->ids = mem_deref(b->ids);
 	b->admit.digest = mem_deref(b->admit.digest);
 	b->admit.cps = mem_deref(b->admit.cps);
 	b->admit.chans = mem_deref(b->admit.chans);
@@ -381,6 +388,7 @@ int b2bua_alloc(struct b2bua **bp, struct tsx_layer *tsxl,
 	}
 	(void)host;
 	err = hash_alloc(&b->calls, 4096);
+	err = err ? err : hash_alloc(&b->ids, 4096);
 	err = err ? err : digest_ctx_alloc(&b->admit.digest, NULL, 0, 0, 0);
 	err = err ? err : cps_table_alloc(&b->admit.cps);
 	err = err ? err : chan_table_alloc(&b->admit.chans);

@@ -17,9 +17,9 @@ static struct leg *other(struct leg *l)
 	return l->side == 'A' ? &l->call->bl : &l->call->a;
 }
 
-static void relay_destroy(void *arg)
+static void xreq_destroy(void *arg)
 {
-	struct relay *r = arg;
+	struct xreq *r = arg;
 
 	list_unlink(&r->le);
 	if (r->st) {
@@ -32,10 +32,10 @@ static void relay_destroy(void *arg)
 	}
 }
 
-void relay_flush(struct call *c)
+void xreq_flush(struct call *c)
 {
-	while (c->relays.head) {
-		struct relay *r = c->relays.head->data;
+	while (c->xreqs.head) {
+		struct xreq *r = c->xreqs.head->data;
 
 		list_unlink(&r->le);
 		mem_deref(r);
@@ -43,7 +43,7 @@ void relay_flush(struct call *c)
 	c->reinv_pending = false;
 }
 
-static void relay_done(struct relay *r)
+static void xreq_done(struct xreq *r)
 {
 	if (r->method == SIP_METHOD_INVITE && r->call)
 		r->call->reinv_pending = false;
@@ -101,11 +101,13 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 	return n < sz ? 0 : EMSGSIZE;
 }
 
-static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
+static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 {
-	struct relay *r = arg;
+	struct xreq *r = arg;
 	struct call *c;
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
+	struct pl body;
 
 	if (!r || tx != r->ct)
 		return;
@@ -133,8 +135,11 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 			hdrs[0] = '\0';
 		snprintf(reason, sizeof(reason), "%.*s",
 			 PL_ARG(&resp->reason));
+		(void)call_body_cross(c, r->to, resp, &body, &tmp);
 		(void)tsx_reply(r->st, resp->scode, reason, hdrs,
-				ctype_of(resp, ct, sizeof(ct)), &resp->body);
+				body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL,
+				&body);
+		tmp = mem_deref(tmp);
 		if (resp->scode >= 200) {
 			tsx_handler_set(r->st, NULL, NULL);
 			r->st = mem_deref(r->st);
@@ -161,7 +166,7 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		tsx_handler_set(r->ct, NULL, NULL);
 		r->ct = mem_deref(r->ct);
 		if (!r->ack_wait)
-			relay_done(r);
+			xreq_done(r);
 		break;
 	default:
 		break;
@@ -195,7 +200,7 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 	struct leg *to = other(l);
 	char hdrs[1200], ct[128];
 	const char *method;
-	struct relay *r;
+	struct xreq *r;
 	bool contact;
 	size_t n;
 	int err;
@@ -215,7 +220,7 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 			return;
 		}
 	}
-	r = mem_zalloc(sizeof(*r), relay_destroy);
+	r = mem_zalloc(sizeof(*r), xreq_destroy);
 	if (!r) {
 		(void)tsx_reply(st, 500, NULL, NULL, NULL, NULL);
 		return;
@@ -240,7 +245,7 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 		mem_deref(r);
 		return;
 	}
-	list_append(&c->relays, &r->le, r);
+	list_append(&c->xreqs, &r->le, r);
 	if (msg->method == SIP_METHOD_INVITE) {
 		c->reinv_pending = true;
 		to->inv_cseq = r->to_cseq;
@@ -256,13 +261,19 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 				 PL_ARG(&msg->method_name));
 			method = mname;
 		}
-		err = call_send_request(c, to, method, r->to_cseq, hdrs,
-					ctype_of(msg, ct, sizeof(ct)),
-					&msg->body, relay_ct_h, r, &r->ct);
+		struct buf *tmp = NULL;
+		struct pl body;
+
+		(void)call_body_cross(c, l, msg, &body, &tmp);
+		err = call_send_request(
+		    c, to, method, r->to_cseq, hdrs,
+		    body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL, &body,
+		    xreq_ct_h, r, &r->ct);
+		mem_deref(tmp);
 	}
 	if (err) {
 		(void)tsx_reply(st, 503, NULL, NULL, NULL, NULL);
-		relay_done(r);
+		xreq_done(r);
 	}
 }
 
@@ -407,21 +418,27 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		return;
 	}
 	/* the ACK of a relayed re-INVITE: cross its answer if awaited */
-	LIST_FOREACH(&c->relays, le)
+	LIST_FOREACH(&c->xreqs, le)
 	{
-		struct relay *r = le->data;
+		struct xreq *r = le->data;
 		char ct[128];
 
 		if (r->from != l || r->method != SIP_METHOD_INVITE ||
 		    r->from_cseq != msg->cseq.num)
 			continue;
 		if (r->ack_wait) {
-			(void)call_send_ack(c, r->to, r->to_cseq,
-					    ctype_of(msg, ct, sizeof(ct)),
-					    &msg->body);
+			struct buf *tmp = NULL;
+			struct pl body;
+
+			(void)call_body_cross(c, l, msg, &body, &tmp);
+			(void)call_send_ack(
+			    c, r->to, r->to_cseq,
+			    body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL,
+			    &body);
+			mem_deref(tmp);
 			r->ack_wait = false;
 			if (!r->ct)
-				relay_done(r);
+				xreq_done(r);
 		}
 		return;
 	}

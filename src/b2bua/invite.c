@@ -317,7 +317,9 @@ static void retx_2xx(void *arg)
 static void b_answered(struct call *c, struct sip_msg *resp)
 {
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
 	const char *ctype;
+	struct pl body;
 	int err;
 
 	tmr_cancel(&c->tmr_try);
@@ -342,12 +344,17 @@ static void b_answered(struct call *c, struct sip_msg *resp)
 	}
 	ctype = ctype_of(resp, ct, sizeof(ct));
 	c->a2xx_hdrs = mem_strdup(hdrs);
-	if (resp->body.l) {
-		c->a2xx_body = buf_alloc(resp->body.l);
+	(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
+	if (body.l) {
+		c->a2xx_body = buf_alloc(body.l);
 		if (c->a2xx_body)
-			(void)buf_write_pl(c->a2xx_body, &resp->body);
+			(void)buf_write_pl(c->a2xx_body, &body);
 	}
-	err = tsx_reply(c->a.inv, 200, NULL, hdrs, ctype, &resp->body);
+	if (c->media)
+		relay_call_answered(c->media);
+	err = tsx_reply(c->a.inv, 200, NULL, hdrs, body.l ? ctype : NULL,
+			&body);
+	mem_deref(tmp);
 	if (err) {
 		log_warn("call %s: 200 to the PBX failed: %s", c->id,
 			 strerror(err));
@@ -364,6 +371,8 @@ static void b_response(struct call *c, struct sip_msg *resp)
 {
 	uint16_t sc = resp->scode;
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
+	struct pl body;
 
 	if (sc < 200) {
 		const struct sip_addr *to;
@@ -383,9 +392,11 @@ static void b_response(struct call *c, struct sip_msg *resp)
 		}
 		if (a_hdrs(c, resp, hdrs, sizeof(hdrs)))
 			return;
-		(void)tsx_reply(c->a.inv, sc, resp->reason.l ? NULL : NULL,
-				hdrs, ctype_of(resp, ct, sizeof(ct)),
-				&resp->body);
+		(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
+		(void)tsx_reply(c->a.inv, sc, NULL, hdrs,
+				body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL,
+				&body);
+		mem_deref(tmp);
 		c->state = CALL_EARLY;
 		return;
 	}
@@ -510,6 +521,17 @@ void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		goto out;
 	}
 	tsx_handler_set(st, a_inv_h, c);
+	err = call_media_start(c);
+	if (err) {
+		log_warn("call %s: no media relay: %s", c->id, strerror(err));
+		mem_ref(c);
+		if (err == ENOSPC)
+			a_final(c, 503, "No media ports");
+		else
+			a_final(c, err == EBADMSG ? 488 : 500, NULL);
+		mem_deref(c);
+		goto out;
+	}
 	targets_pick(c);
 	log_info("call %s: %s -> %s (trunk %s), %u target(s)", c->id,
 		 c->caller[0] ? c->caller : "?", c->called, c->trunk->sid,
