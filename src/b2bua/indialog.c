@@ -119,6 +119,7 @@ static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		bool is_inv = r->method == SIP_METHOD_INVITE;
 		char reason[64];
 
+		call_trace_rx(c, r->to, resp, NULL);
 		if (resp->scode == 100 || !r->st)
 			break;
 		if (is_inv && resp->scode >= 200 && resp->scode < 300) {
@@ -136,9 +137,9 @@ static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		snprintf(reason, sizeof(reason), "%.*s",
 			 PL_ARG(&resp->reason));
 		(void)call_body_cross(c, r->to, resp, &body, &tmp);
-		(void)tsx_reply(r->st, resp->scode, reason, hdrs,
-				body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL,
-				&body);
+		(void)call_reply(
+		    c, r->from, r->st, resp->scode, reason, hdrs,
+		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
 		tmp = mem_deref(tmp);
 		if (resp->scode >= 200) {
 			tsx_handler_set(r->st, NULL, NULL);
@@ -156,8 +157,8 @@ static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	case TSX_EV_TIMEOUT:
 	case TSX_EV_TRANSPORT_ERROR:
 		if (r->st) {
-			(void)tsx_reply(r->st, ev->scode, NULL, NULL, NULL,
-					NULL);
+			(void)call_reply(c, r->from, r->st, ev->scode, NULL,
+					 NULL, NULL, NULL);
 			tsx_handler_set(r->st, NULL, NULL);
 			r->st = mem_deref(r->st);
 		}
@@ -206,23 +207,24 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 	int err;
 
 	if (!to->dlg.rtag || !to->dlg.rtarget) {
-		(void)tsx_reply(st, 481, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 481, NULL, NULL, NULL, NULL);
 		return;
 	}
 	if (msg->method == SIP_METHOD_INVITE) {
 		if (c->reinv_pending) { /* glare, RFC 3261 §14.2 */
-			(void)tsx_reply(st, 491, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, l, st, 491, NULL, NULL, NULL,
+					 NULL);
 			return;
 		}
 		if (c->state != CALL_CONFIRMED) {
-			(void)tsx_reply(st, 500, NULL, "Retry-After: 1\r\n",
-					NULL, NULL);
+			(void)call_reply(c, l, st, 500, NULL,
+					 "Retry-After: 1\r\n", NULL, NULL);
 			return;
 		}
 	}
 	r = mem_zalloc(sizeof(*r), xreq_destroy);
 	if (!r) {
-		(void)tsx_reply(st, 500, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 500, NULL, NULL, NULL, NULL);
 		return;
 	}
 	r->call = c;
@@ -241,7 +243,7 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 	    rack_hdr(msg, to, hdrs + n, sizeof(hdrs) - n) == EBADMSG)
 		err = EBADMSG;
 	if (err) {
-		(void)tsx_reply(st, 400, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 400, NULL, NULL, NULL, NULL);
 		mem_deref(r);
 		return;
 	}
@@ -265,14 +267,14 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 		struct pl body;
 
 		(void)call_body_cross(c, l, msg, &body, &tmp);
-		err = call_send_request(
-		    c, to, method, r->to_cseq, hdrs,
-		    body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL, &body,
-		    xreq_ct_h, r, &r->ct);
+		err = call_send_request(c, to, method, r->to_cseq, hdrs,
+					body.l ? ctype_of(msg, ct, sizeof(ct))
+					       : NULL,
+					&body, xreq_ct_h, r, &r->ct);
 		mem_deref(tmp);
 	}
 	if (err) {
-		(void)tsx_reply(st, 503, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 503, NULL, NULL, NULL, NULL);
 		xreq_done(r);
 	}
 }
@@ -285,25 +287,26 @@ void indialog_request(struct leg *l, struct tsx *st, struct sip_msg *msg,
 
 	(void)rx;
 	if (l->dlg.rtag && !dialog_match(&l->dlg, msg)) {
-		(void)tsx_reply(st, 481, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 481, NULL, NULL, NULL, NULL);
 		return;
 	}
 	/* CSeq must grow (RFC 3261 §12.2.2) */
 	if (msg->cseq.num <= l->dlg.rcseq && l->dlg.rcseq &&
 	    msg->method != SIP_METHOD_PRACK) {
-		(void)tsx_reply(st, 500, "CSeq Out of Order", NULL, NULL,
-				NULL);
+		(void)call_reply(c, l, st, 500, "CSeq Out of Order", NULL,
+				 NULL, NULL);
 		return;
 	}
 	l->dlg.rcseq = msg->cseq.num;
 	switch (msg->method) {
 	case SIP_METHOD_BYE:
-		(void)tsx_reply(st, 200, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 200, NULL, NULL, NULL, NULL);
 		log_info("call %s: BYE from leg %c", c->id, l->side);
 		if (l->side == 'B' && c->a.inv &&
 		    (c->state == CALL_TRYING || c->state == CALL_EARLY)) {
 			/* carrier gave up in the early dialog */
-			(void)tsx_reply(c->a.inv, 480, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, &c->a, c->a.inv, 480, NULL, NULL,
+					 NULL, NULL);
 		} else {
 			call_bye(c, o);
 		}
@@ -410,6 +413,8 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		tmr_cancel(&c->tmr_ack);
 		tmr_cancel(&c->tmr_retx);
 		c->state = CALL_CONFIRMED;
+		/* an established call keeps a smaller trace */
+		trace_limit(&c->trace, TRACE_MAX_MSGS, TRACE_LIVE_BYTES);
 		c->a_invite = mem_deref(c->a_invite);
 		c->offer = mem_deref(c->offer);
 		c->a2xx_body = mem_deref(c->a2xx_body);

@@ -35,7 +35,7 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		if (alert_ratelimit_allow(b->rl, &rx->src, sizeof(rx->src),
 					  clock_now_ms()))
 			b2bua_alert_emit(b, ar->alert, ar, NULL, ev,
-					 ar->nevidence, msg, rx);
+					 ar->nevidence, msg, rx, NULL, NULL);
 		break;
 	case ADMIT_CHALLENGE:
 		b->stats.challenged++;
@@ -50,12 +50,16 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		break;
 	default:
 		b->stats.rejected++;
-		(void)tsx_reply(st, ar->scode, ar->reason, NULL, NULL, NULL);
+		if (b2bua_resp_print(&hb, st, ar->scode, ar->reason, NULL,
+				     NULL, NULL) ||
+		    tsx_reply_buf(st, ar->scode, hb))
+			(void)tsx_reply(st, ar->scode, ar->reason, NULL, NULL,
+					NULL);
 		log_info("INVITE %.*s from %s: %u %s (alert %u)",
 			 PL_ARG(&msg->ruri_raw), "PBX", ar->scode,
 			 ar->reason ? ar->reason : "", ar->alert);
 		b2bua_alert_emit(b, ar->alert, ar, NULL, ev, ar->nevidence,
-				 msg, rx);
+				 msg, rx, hb, NULL);
 		break;
 	}
 	mem_deref(hb);
@@ -147,7 +151,8 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg);
 static void a_final(struct call *c, uint16_t scode, const char *reason)
 {
 	if (c->a.inv)
-		(void)tsx_reply(c->a.inv, scode, reason, NULL, NULL, NULL);
+		(void)call_reply(c, &c->a, c->a.inv, scode, reason, NULL, NULL,
+				 NULL);
 	call_end(c);
 }
 
@@ -352,8 +357,8 @@ static void b_answered(struct call *c, struct sip_msg *resp)
 	}
 	if (c->media)
 		relay_call_answered(c->media);
-	err = tsx_reply(c->a.inv, 200, NULL, hdrs, body.l ? ctype : NULL,
-			&body);
+	err = call_reply(c, &c->a, c->a.inv, 200, NULL, hdrs,
+			 body.l ? ctype : NULL, &body);
 	mem_deref(tmp);
 	if (err) {
 		log_warn("call %s: 200 to the PBX failed: %s", c->id,
@@ -393,9 +398,9 @@ static void b_response(struct call *c, struct sip_msg *resp)
 		if (a_hdrs(c, resp, hdrs, sizeof(hdrs)))
 			return;
 		(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
-		(void)tsx_reply(c->a.inv, sc, NULL, hdrs,
-				body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL,
-				&body);
+		(void)call_reply(
+		    c, &c->a, c->a.inv, sc, NULL, hdrs,
+		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
 		mem_deref(tmp);
 		c->state = CALL_EARLY;
 		return;
@@ -429,6 +434,7 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	mem_ref(c);
 	switch (ev->type) {
 	case TSX_EV_RESPONSE:
+		call_trace_rx(c, &c->bl, ev->msg, NULL);
 		if (c->state != CALL_ENDED)
 			b_response(c, ev->msg);
 		break;
@@ -463,8 +469,10 @@ static void a_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	mem_ref(c);
 	switch (ev->type) {
 	case TSX_EV_CANCEL:
+		call_trace_rx(c, &c->a, ev->msg, tsx_recv_info(tx));
 		if (c->state == CALL_TRYING || c->state == CALL_EARLY) {
-			(void)tsx_reply(c->a.inv, 487, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, &c->a, c->a.inv, 487, NULL, NULL,
+					 NULL, NULL);
 			c->state = CALL_CANCELLING;
 			if (c->bl.inv) {
 				(void)tsx_cancel(c->bl.inv);

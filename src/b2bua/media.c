@@ -256,7 +256,8 @@ void b2bua_media_event(struct b2bua *b, const struct relay_event *ev)
 				     : " (not latched: symmetric RTP off)");
 		break;
 	case RELAY_EV_LOW_TTL:
-		snprintf(l0, sizeof(l0), "RTP from the %s (%s) arrived with "
+		snprintf(l0, sizeof(l0),
+			 "RTP from the %s (%s) arrived with "
 			 "IP TTL %d",
 			 side_name(ev->leg), src, ev->ttl);
 		break;
