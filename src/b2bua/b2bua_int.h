@@ -170,6 +170,14 @@ void call_media_end(struct call *c);
 /* Neither loopback nor private/link-local/unspecified. */
 bool addr_is_public(const struct sockaddr_storage *sa);
 
+/* check.c */
+/* 32105: whether the Contact of msg names an address that reaches less
+ * far (loopback/localhost < private < public) than src, the address msg
+ * came from; if so and ev is set, the evidence line goes into ev. */
+bool contact_unroutable(struct sip_msg *msg,
+			const struct sockaddr_storage *src, char *ev,
+			size_t sz);
+
 /* indialog.c */
 void indialog_request(struct leg *l, struct tsx *st, struct sip_msg *msg,
 		      const struct sip_recv *rx);

@@ -540,6 +540,22 @@ void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		mem_deref(c);
 		goto out;
 	}
+	{
+		char l1[320], l2[120];
+		const char *ev[2] = {l1, l2};
+
+		if (contact_unroutable(msg, &rx->src, l1, sizeof(l1))) {
+			/* reach the PBX where it really is (NAT) */
+			if (!c->a.dlg.routes)
+				c->a.dlg.dst = rx->src;
+			snprintf(l2, sizeof(l2),
+				 "In-dialog requests go to %s instead",
+				 c->a.dlg.routes ? "the first Record-Route"
+						 : c->a_src);
+			log_info("call %s: unroutable Contact (32105)", c->id);
+			call_alert(c, 32105, ev, 2);
+		}
+	}
 	targets_pick(c);
 	log_info("call %s: %s -> %s (trunk %s), %u target(s)", c->id,
 		 c->caller[0] ? c->caller : "?", c->called, c->trunk->sid,
