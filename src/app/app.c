@@ -19,6 +19,7 @@
 #include "net/transp.h"
 #include "net/uvtmr.h"
 #include "b2bua/b2bua.h"	    /* b2bua branch */
+#include "media/media.h"
 #include "sandbox/sandbox.h" /* b2bua branch */
 #include "store/snapshot.h"
 #include "store/store.h"
@@ -40,6 +41,7 @@ struct app {
 	struct alert_ctx *alerts;     /* owned */
 	struct sandbox *sandbox;      /* owned (b2bua branch) */
 	struct b2bua *b2bua;	      /* owned (b2bua branch) */
+	struct relay *relay;	      /* owned: media relay */
 };
 
 /* mkdir -p with mode 0700 for the last component. */
@@ -140,6 +142,61 @@ static void b2bua_ack_h(struct sip_msg *msg, const struct sip_recv *rx,
 	b2bua_ack(arg, msg, rx);
 }
 
+static void media_event_h(const struct relay_event *ev, void *arg)
+{
+	struct app *app = arg;
+
+	b2bua_media_event(app->b2bua, ev);
+}
+
+/* The media relay: binds on the first SIP address's host (a wildcard
+ * host binds every address), advertises --public-ip when given. */
+static int start_relay(struct app *app)
+{
+	const struct app_config *cfg = app->cfg;
+	struct relay_conf rc;
+	struct sockaddr_storage bind = cfg->sip[0];
+	char host[64] = "?";
+	int err;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.port_lo = cfg->media_lo;
+	rc.port_hi = cfg->media_hi;
+	rc.rtp_timeout_ms = cfg->rtp_timeout_ms;
+	rc.oneway_ms = cfg->oneway_ms;
+	sa_set_port(&bind, 0);
+	if (bind.ss_family == AF_INET6)
+		rc.addr6 = bind;
+	else
+		rc.addr4 = bind;
+	if (cfg->public_ip[0]) {
+		struct sockaddr_storage pub;
+
+		if (sa_parse(&pub, cfg->public_ip, 0)) {
+			log_error("--public-ip %s: not an IP address",
+				  cfg->public_ip);
+			return EINVAL;
+		}
+		if (pub.ss_family == AF_INET6)
+			rc.public6 = pub;
+		else
+			rc.public4 = pub;
+	} else if (!sa_ntop(&bind, host, sizeof(host)) &&
+		   (!strcmp(host, "0.0.0.0") || !strcmp(host, "::"))) {
+		log_warn("media: bound to a wildcard address without "
+			 "--public-ip: SDP will name the wildcard");
+	}
+	err = relay_alloc(&app->relay, &rc, &app->loop, media_event_h, app);
+	if (err) {
+		log_error("cannot start the media relay: %s", strerror(err));
+		return err;
+	}
+	(void)sa_ntop(&bind, host, sizeof(host));
+	log_info("media: relay on %s ports %u-%u", host, rc.port_lo,
+		 rc.port_hi);
+	return 0;
+}
+
 static int start_b2bua(struct app *app)
 {
 	const struct app_config *cfg = app->cfg;
@@ -153,6 +210,11 @@ static int start_b2bua(struct app *app)
 		.alerts = app->alerts,
 	};
 	int err;
+
+	err = start_relay(app);
+	if (err)
+		return err;
+	bc.relay = app->relay;
 
 	if (cfg->sandbox_enabled)
 		bc.sandbox = cfg->sandbox;
@@ -228,6 +290,7 @@ static void stop_all(struct app *app)
 	if (app->core)
 		core_call_handler_set(app->core, NULL);
 	app->b2bua = mem_deref(app->b2bua); /* b2bua branch */
+	app->relay = mem_deref(app->relay); /* after the B2BUA's calls */
 	app->tsx = mem_deref(app->tsx);
 	app->core = mem_deref(app->core);
 	app->tp = mem_deref(app->tp);

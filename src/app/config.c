@@ -19,6 +19,8 @@ enum {
 	OPT_SANDBOX,
 	OPT_NO_SANDBOX,
 	OPT_ACK_TIMEOUT, /* b2bua branch */
+	OPT_RTP_TIMEOUT,
+	OPT_ONEWAY,
 	OPT_HELP,
 };
 
@@ -35,6 +37,9 @@ static const struct option opts[] = {
 	{.name = "no-sandbox", .has_arg = no_argument, .val = OPT_NO_SANDBOX},
 	{.name = "ack-timeout-ms", .has_arg = required_argument,
 	 .val = OPT_ACK_TIMEOUT},
+	{.name = "rtp-timeout-ms", .has_arg = required_argument,
+	 .val = OPT_RTP_TIMEOUT},
+	{.name = "oneway-ms", .has_arg = required_argument, .val = OPT_ONEWAY},
 	{.name = "help", .has_arg = no_argument, .val = OPT_HELP},
 	{0},
 };
@@ -57,7 +62,12 @@ void app_config_usage(const char *prog)
 	       "  --no-sandbox           do not start the sandbox carrier\n"
 	       "  --ack-timeout-ms MS    tear a call down when the PBX's ACK "
 	       "for the 200 OK\n"
-	       "                         does not come (default 32000)\n",
+	       "                         does not come (default 32000)\n"
+	       "  --rtp-timeout-ms MS    end an answered call when no RTP "
+	       "flows (32014;\n"
+	       "                         default 30000)\n"
+	       "  --oneway-ms MS         one-way audio alert after (39030; "
+	       "default 10000)\n",
 	       prog);
 }
 
@@ -148,6 +158,19 @@ int app_config_parse(struct app_config *cfg, int argc, char *const argv[],
 			if (*end || !*optarg || v < 100 || v > 600000)
 				goto bad;
 			cfg->ack_timeout_ms = (uint32_t)v;
+			break;
+		}
+		case OPT_RTP_TIMEOUT:
+		case OPT_ONEWAY: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 100 || v > 3600000)
+				goto bad;
+			if (c == OPT_RTP_TIMEOUT)
+				cfg->rtp_timeout_ms = (uint32_t)v;
+			else
+				cfg->oneway_ms = (uint32_t)v;
 			break;
 		}
 		case OPT_HELP:

@@ -28,6 +28,10 @@ struct app_config {
 	bool sandbox_set;
 	/* --ack-timeout-ms: 32022 timer (0 = default 32000; b2bua) */
 	uint32_t ack_timeout_ms;
+	/* --rtp-timeout-ms (32014), --oneway-ms (39030); 0 = the relay's
+	 * defaults, 30000 and 10000 */
+	uint32_t rtp_timeout_ms;
+	uint32_t oneway_ms;
 };
 
 /* Defaults, then argv. On error returns EINVAL with a message naming the

@@ -21,6 +21,8 @@
 struct b2bua;
 struct snapshot;
 struct alert_ctx;
+struct relay;
+struct relay_event;
 
 /* A new reference on the current configuration snapshot, or NULL. */
 typedef struct snapshot *(b2bua_snap_h)(void *arg);
@@ -36,6 +38,10 @@ struct b2bua_conf {
 	b2bua_snap_h *snap_h;	    /* required */
 	void *snap_arg;
 	struct alert_ctx *alerts; /* weak; NULL: no alerts */
+	/* weak: the media relay every call's SDP goes through (it must
+	 * outlive the B2BUA); NULL: SDP crosses with the codec filter
+	 * only, addresses unchanged (tests of signalling alone) */
+	struct relay *relay;
 };
 
 struct b2bua_stats {
@@ -69,6 +75,12 @@ bool b2bua_request(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 /* An ACK that matched no transaction (ACK for a 2xx). */
 void b2bua_ack(struct b2bua *b, struct sip_msg *msg,
 	       const struct sip_recv *rx);
+
+/* A media relay event (the relay's handler on the SIP loop forwards it
+ * here): raises its alert (32014, 39030, 39032, 39033) with the call's
+ * evidence; 32014 also ends the call with BYE on both legs. Events of
+ * calls already gone are ignored. */
+void b2bua_media_event(struct b2bua *b, const struct relay_event *ev);
 
 void b2bua_stats_get(const struct b2bua *b, struct b2bua_stats *st);
 

@@ -6,8 +6,10 @@
 #include "b2bua/admit.h"
 #include "b2bua/b2bua.h"
 #include "b2bua/dialog.h"
+#include "b2bua/trace.h"
 #include "base/hash.h"
 #include "base/list.h"
+#include "media/media.h"
 #include "policy/e164.h"
 #include "store/snapshot.h"
 
@@ -19,11 +21,14 @@ struct b2bua {
 	struct tmrl *tl;	/* ref */
 	struct hash *calls;	/* both legs by Call-ID; holds one ref
 				   per call */
+	struct hash *ids;	/* calls by id (media events); no ref */
 	struct b2bua_conf conf; /* public_ip points to pubip */
 	char pubip[64];
-	char hostport[80];	    /* "ip:port" of Via/Contact/RR */
-	struct admit_ctx admit;	    /* digest, cps, chans: owned */
-	struct alert_ratelimit *rl; /* owned: 39001 */
+	char hostport[80];	       /* "ip:port" of Via/Contact/RR */
+	struct sockaddr_storage laddr; /* SIP listening address */
+	int64_t wall_base;	       /* wall ms - clock_now_ms() */
+	struct admit_ctx admit;	       /* digest, cps, chans: owned */
+	struct alert_ratelimit *rl;    /* owned: 39001 */
 	struct b2bua_stats stats;
 };
 
@@ -51,8 +56,8 @@ struct target {
 };
 
 /* An in-dialog request crossing from one leg to the other. */
-struct relay {
-	struct le le;	   /* in call->relays */
+struct xreq {
+	struct le le;	   /* in call->xreqs */
 	struct call *call; /* weak */
 	struct leg *from;  /* weak: where the request came */
 	struct leg *to;	   /* weak: where it went */
@@ -66,6 +71,7 @@ struct relay {
 };
 
 struct call {
+	struct le he_id; /* in b2bua ids, by id */
 	struct b2bua *b; /* weak */
 	char id[35];	 /* "CA" + 32 hex: links both legs */
 	enum call_state state;
@@ -96,8 +102,12 @@ struct call {
 	char a_src[64];		  /* PBX address, for alerts */
 	uint16_t last_scode;	  /* last carrier final, for failover */
 	char last_reason[64];
-	struct list relays;
-	bool reinv_pending; /* a re-INVITE crosses (glare) */
+	struct list xreqs;
+	bool reinv_pending;		 /* a re-INVITE crosses (glare) */
+	struct relay_call *media;	 /* owned: NULL without a relay */
+	struct sockaddr_storage a_srcsa; /* PBX's signalling source */
+	bool priv_alerted[2];		 /* 39031 raised for leg A / B */
+	struct sip_trace trace;		 /* both legs' messages (owned) */
 };
 
 /* call.c */
@@ -115,21 +125,64 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 int call_send_ack(struct call *c, struct leg *l, uint32_t cseq,
 		  const char *ctype, const struct pl *body);
 void call_bye(struct call *c, struct leg *l);
+/* Raise alert code. The trace: ct (a call's) when it holds messages,
+ * else trace_msg as received from rx and resp (may be NULL) as the
+ * response sent to it. */
 void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 		      const struct admit_req *ar, const char *call_id,
 		      const char *const *ev, size_t nev,
-		      struct sip_msg *trace_msg, const struct sip_recv *rx);
+		      struct sip_msg *trace_msg, const struct sip_recv *rx,
+		      const struct buf *resp, const struct sip_trace *ct);
+
+/* reply.c */
+/* Print the response scode to st's request (as tsx_reply() would):
+ * Via (top one with received/rport), From, To (+ st's tag), Call-ID,
+ * CSeq, hdrs, Content-Type/Length, body. 0, EINVAL or ENOMEM. */
+int b2bua_resp_print(struct buf **mbp, struct tsx *st, uint16_t scode,
+		     const char *reason, const char *hdrs, const char *ctype,
+		     const struct pl *body);
+int64_t b2bua_wall_ms(const struct b2bua *b);
+/* Answer st on leg l of c and record the response in c's trace (c and l
+ * may be NULL: no record). Returns as tsx_reply(). */
+int call_reply(struct call *c, struct leg *l, struct tsx *st, uint16_t scode,
+	       const char *reason, const char *hdrs, const char *ctype,
+	       const struct pl *body);
+/* Record a message in c's trace (nothing once the call ended). */
+void call_trace(struct call *c, char leg, bool sent,
+		const struct sockaddr_storage *src,
+		const struct sockaddr_storage *dst, const char *msg,
+		size_t len);
+/* Record msg received on leg l (rx NULL: a response, from the leg's
+ * next hop). */
+void call_trace_rx(struct call *c, struct leg *l, struct sip_msg *msg,
+		   const struct sip_recv *rx);
 
 /* invite.c */
 void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		const struct sip_recv *rx);
 int invite_carrier_start(struct call *c);
 
+/* media.c */
+int call_media_start(struct call *c);
+int call_body_cross(struct call *c, struct leg *from, struct sip_msg *msg,
+		    struct pl *body, struct buf **tmpp);
+void call_media_end(struct call *c);
+/* Neither loopback nor private/link-local/unspecified. */
+bool addr_is_public(const struct sockaddr_storage *sa);
+
+/* check.c */
+/* 32105: whether the Contact of msg names an address that reaches less
+ * far (loopback/localhost < private < public) than src, the address msg
+ * came from; if so and ev is set, the evidence line goes into ev. */
+bool contact_unroutable(struct sip_msg *msg,
+			const struct sockaddr_storage *src, char *ev,
+			size_t sz);
+
 /* indialog.c */
 void indialog_request(struct leg *l, struct tsx *st, struct sip_msg *msg,
 		      const struct sip_recv *rx);
 void indialog_ack(struct leg *l, struct sip_msg *msg,
 		  const struct sip_recv *rx);
-void relay_flush(struct call *c);
+void xreq_flush(struct call *c);
 
 #endif

@@ -17,19 +17,19 @@
 void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 		      const struct admit_req *ar, const char *call_id,
 		      const char *const *ev, size_t nev,
-		      struct sip_msg *trace_msg, const struct sip_recv *rx)
+		      struct sip_msg *trace_msg, const struct sip_recv *rx,
+		      const struct buf *resp, const struct sip_trace *ct)
 {
-	struct alert_trace_msg tm;
+	struct alert_trace_msg tm[TRACE_MAX_MSGS];
 	struct alert_event e;
 	struct alert_kv kv[2];
 	char src[64] = "", dst[64] = "", ip[64] = "", callid[256] = "",
 	     url[512] = "";
-	size_t nkv = 0;
+	size_t nkv = 0, ntm = 0;
 
 	if (!b->conf.alerts || !code)
 		return;
 	memset(&e, 0, sizeof(e));
-	memset(&tm, 0, sizeof(tm));
 	e.code = code;
 	if (ar && ar->trunk) {
 		e.account_sid = ar->trunk->account_sid;
@@ -68,17 +68,30 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	e.text_n = nkv;
 	e.evidence = ev;
 	e.evidence_n = nev;
-	if (trace_msg) {
-		tm.time_ms = clock_wall_s() * 1000;
-		tm.leg = 'A';
-		tm.sent = false;
-		tm.src = src;
-		tm.dst = dst;
-		tm.msg = trace_msg->raw.p;
-		tm.msg_len = trace_msg->raw.l;
-		e.trace = &tm;
-		e.trace_n = 1;
+	if (ct && ct->n) {
+		ntm = trace_export(ct, tm, TRACE_MAX_MSGS);
+	} else if (trace_msg) {
+		memset(tm, 0, 2 * sizeof(tm[0]));
+		tm[0].time_ms = b2bua_wall_ms(b);
+		tm[0].leg = 'A';
+		tm[0].sent = false;
+		tm[0].src = src;
+		tm[0].dst = dst;
+		tm[0].msg = trace_msg->raw.p;
+		tm[0].msg_len = trace_msg->raw.l;
+		ntm = 1;
+		if (resp && resp->end) {
+			tm[1] = tm[0];
+			tm[1].sent = true;
+			tm[1].src = dst;
+			tm[1].dst = src;
+			tm[1].msg = (const char *)resp->data;
+			tm[1].msg_len = resp->end;
+			ntm = 2;
+		}
 	}
+	e.trace = ntm ? tm : NULL;
+	e.trace_n = ntm;
 	if (!alert_emit(b->conf.alerts, &e, NULL))
 		b->stats.alerts++;
 }
@@ -92,9 +105,10 @@ void call_alert(struct call *c, uint32_t code, const char *const *ev,
 	memset(&ar, 0, sizeof(ar));
 	memset(&rx, 0, sizeof(rx));
 	ar.trunk = c->trunk;
-	rx.src = c->a.dlg.dst;
+	rx.src = c->a_srcsa;
+	rx.dst = c->b->laddr;
 	b2bua_alert_emit(c->b, code, &ar, c->a.dlg.callid, ev, nev,
-			 c->a_invite, c->a_invite ? &rx : NULL);
+			 c->a_invite, &rx, NULL, &c->trace);
 }
 
 /* ---- call table ---- */
@@ -136,7 +150,9 @@ static void call_destroy(void *arg)
 	tmr_cancel(&c->tmr_retx);
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
-	relay_flush(c);
+	hash_unlink(&c->he_id);
+	call_media_end(c);
+	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);
 	dialog_reset(&c->a.dlg);
@@ -146,6 +162,7 @@ static void call_destroy(void *arg)
 	mem_deref(c->a2xx_body);
 	mem_deref(c->a_invite);
 	mem_deref(c->snap);
+	trace_reset(&c->trace);
 }
 
 void call_end(struct call *c)
@@ -168,11 +185,14 @@ void call_end(struct call *c)
 	}
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
-	relay_flush(c);
+	hash_unlink(&c->he_id);
+	call_media_end(c);
+	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);
 	if (b->stats.calls)
 		b->stats.calls--;
+	trace_reset(&c->trace);
 	log_debug("call %s ended", c->id);
 	mem_deref(c); /* the table's reference */
 }
@@ -205,7 +225,10 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->maxfwd = msg->maxfwd < 0 ? 70 : msg->maxfwd - 1;
 	c->a_invite = mem_ref(msg);
 	(void)sa_print(&rx->src, c->a_src, sizeof(c->a_src));
-	list_init(&c->relays);
+	c->a_srcsa = rx->src;
+	list_init(&c->xreqs);
+	trace_init(&c->trace, 0, 0);
+	call_trace(c, 'A', false, &rx->src, &rx->dst, msg->raw.p, msg->raw.l);
 	c->a.call = c;
 	c->a.side = 'A';
 	c->bl.call = c;
@@ -246,6 +269,7 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	hash_append(b->calls, hash_pl(&msg->callid), &c->a.he, &c->a);
 	hash_append(b->calls, hash_mem(callid, strlen(callid)), &c->bl.he,
 		    &c->bl);
+	hash_append(b->ids, hash_mem(c->id, strlen(c->id)), &c->he_id, c);
 	c->chan_held = ar->chan_held;
 	ar->chan_held = false; /* the call releases it now */
 	b->stats.calls++;
@@ -276,6 +300,9 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 				   branch, c->maxfwd > 0 ? c->maxfwd : 70,
 				   hdrs, ctype, body);
 	if (!err)
+		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
+			   (const char *)mb->data, mb->end);
+	if (!err)
 		err = tsx_request(ctp, c->b->tsxl, mb, l->dlg.tp,
 				  (struct sockaddr *)&l->dlg.dst, l->dlg.conn,
 				  true, h, arg);
@@ -299,6 +326,9 @@ int call_send_ack(struct call *c, struct leg *l, uint32_t cseq,
 	tsx_branch_make(branch, sizeof(branch));
 	err = dialog_request_print(mb, &l->dlg, "ACK", cseq, c->b->hostport,
 				   branch, 70, NULL, ctype, body);
+	if (!err)
+		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
+			   (const char *)mb->data, mb->end);
 	if (!err)
 		err = sip_transp_send(c->b->tp, l->dlg.tp,
 				      (struct sockaddr *)&l->dlg.dst,
@@ -333,6 +363,7 @@ static void b2bua_destroy(void *arg)
 		}
 	}
 	b->calls = mem_deref(b->calls);
+	b->ids = mem_deref(b->ids);
 	b->admit.digest = mem_deref(b->admit.digest);
 	b->admit.cps = mem_deref(b->admit.cps);
 	b->admit.chans = mem_deref(b->admit.chans);
@@ -366,6 +397,8 @@ int b2bua_alloc(struct b2bua **bp, struct tsx_layer *tsxl,
 	if (conf->public_ip)
 		snprintf(b->pubip, sizeof(b->pubip), "%s", conf->public_ip);
 	b->conf.public_ip = b->pubip;
+	b->laddr = ss;
+	b->wall_base = clock_wall_s() * 1000 - (int64_t)clock_now_ms();
 	if (!b->conf.ack_timeout_ms)
 		b->conf.ack_timeout_ms = 32000;
 	if (!b->conf.target_timeout_ms)
@@ -381,6 +414,7 @@ int b2bua_alloc(struct b2bua **bp, struct tsx_layer *tsxl,
 	}
 	(void)host;
 	err = hash_alloc(&b->calls, 4096);
+	err = err ? err : hash_alloc(&b->ids, 4096);
 	err = err ? err : digest_ctx_alloc(&b->admit.digest, NULL, 0, 0, 0);
 	err = err ? err : cps_table_alloc(&b->admit.cps);
 	err = err ? err : chan_table_alloc(&b->admit.chans);
@@ -424,6 +458,7 @@ bool b2bua_request(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		return true;
 	}
 	mem_ref(l->call);
+	call_trace_rx(l->call, l, msg, rx);
 	indialog_request(l, st, msg, rx);
 	mem_deref(l->call);
 	return true;
@@ -439,6 +474,7 @@ void b2bua_ack(struct b2bua *b, struct sip_msg *msg, const struct sip_recv *rx)
 	if (!l)
 		return;
 	mem_ref(l->call);
+	call_trace_rx(l->call, l, msg, rx);
 	indialog_ack(l, msg, rx);
 	mem_deref(l->call);
 }

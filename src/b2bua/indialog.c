@@ -17,9 +17,9 @@ static struct leg *other(struct leg *l)
 	return l->side == 'A' ? &l->call->bl : &l->call->a;
 }
 
-static void relay_destroy(void *arg)
+static void xreq_destroy(void *arg)
 {
-	struct relay *r = arg;
+	struct xreq *r = arg;
 
 	list_unlink(&r->le);
 	if (r->st) {
@@ -32,10 +32,10 @@ static void relay_destroy(void *arg)
 	}
 }
 
-void relay_flush(struct call *c)
+void xreq_flush(struct call *c)
 {
-	while (c->relays.head) {
-		struct relay *r = c->relays.head->data;
+	while (c->xreqs.head) {
+		struct xreq *r = c->xreqs.head->data;
 
 		list_unlink(&r->le);
 		mem_deref(r);
@@ -43,7 +43,7 @@ void relay_flush(struct call *c)
 	c->reinv_pending = false;
 }
 
-static void relay_done(struct relay *r)
+static void xreq_done(struct xreq *r)
 {
 	if (r->method == SIP_METHOD_INVITE && r->call)
 		r->call->reinv_pending = false;
@@ -101,11 +101,13 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 	return n < sz ? 0 : EMSGSIZE;
 }
 
-static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
+static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 {
-	struct relay *r = arg;
+	struct xreq *r = arg;
 	struct call *c;
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
+	struct pl body;
 
 	if (!r || tx != r->ct)
 		return;
@@ -117,6 +119,7 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		bool is_inv = r->method == SIP_METHOD_INVITE;
 		char reason[64];
 
+		call_trace_rx(c, r->to, resp, NULL);
 		if (resp->scode == 100 || !r->st)
 			break;
 		if (is_inv && resp->scode >= 200 && resp->scode < 300) {
@@ -133,8 +136,11 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 			hdrs[0] = '\0';
 		snprintf(reason, sizeof(reason), "%.*s",
 			 PL_ARG(&resp->reason));
-		(void)tsx_reply(r->st, resp->scode, reason, hdrs,
-				ctype_of(resp, ct, sizeof(ct)), &resp->body);
+		(void)call_body_cross(c, r->to, resp, &body, &tmp);
+		(void)call_reply(
+		    c, r->from, r->st, resp->scode, reason, hdrs,
+		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
+		tmp = mem_deref(tmp);
 		if (resp->scode >= 200) {
 			tsx_handler_set(r->st, NULL, NULL);
 			r->st = mem_deref(r->st);
@@ -151,8 +157,8 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	case TSX_EV_TIMEOUT:
 	case TSX_EV_TRANSPORT_ERROR:
 		if (r->st) {
-			(void)tsx_reply(r->st, ev->scode, NULL, NULL, NULL,
-					NULL);
+			(void)call_reply(c, r->from, r->st, ev->scode, NULL,
+					 NULL, NULL, NULL);
 			tsx_handler_set(r->st, NULL, NULL);
 			r->st = mem_deref(r->st);
 		}
@@ -161,7 +167,7 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		tsx_handler_set(r->ct, NULL, NULL);
 		r->ct = mem_deref(r->ct);
 		if (!r->ack_wait)
-			relay_done(r);
+			xreq_done(r);
 		break;
 	default:
 		break;
@@ -195,29 +201,30 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 	struct leg *to = other(l);
 	char hdrs[1200], ct[128];
 	const char *method;
-	struct relay *r;
+	struct xreq *r;
 	bool contact;
 	size_t n;
 	int err;
 
 	if (!to->dlg.rtag || !to->dlg.rtarget) {
-		(void)tsx_reply(st, 481, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 481, NULL, NULL, NULL, NULL);
 		return;
 	}
 	if (msg->method == SIP_METHOD_INVITE) {
 		if (c->reinv_pending) { /* glare, RFC 3261 §14.2 */
-			(void)tsx_reply(st, 491, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, l, st, 491, NULL, NULL, NULL,
+					 NULL);
 			return;
 		}
 		if (c->state != CALL_CONFIRMED) {
-			(void)tsx_reply(st, 500, NULL, "Retry-After: 1\r\n",
-					NULL, NULL);
+			(void)call_reply(c, l, st, 500, NULL,
+					 "Retry-After: 1\r\n", NULL, NULL);
 			return;
 		}
 	}
-	r = mem_zalloc(sizeof(*r), relay_destroy);
+	r = mem_zalloc(sizeof(*r), xreq_destroy);
 	if (!r) {
-		(void)tsx_reply(st, 500, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 500, NULL, NULL, NULL, NULL);
 		return;
 	}
 	r->call = c;
@@ -236,11 +243,11 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 	    rack_hdr(msg, to, hdrs + n, sizeof(hdrs) - n) == EBADMSG)
 		err = EBADMSG;
 	if (err) {
-		(void)tsx_reply(st, 400, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 400, NULL, NULL, NULL, NULL);
 		mem_deref(r);
 		return;
 	}
-	list_append(&c->relays, &r->le, r);
+	list_append(&c->xreqs, &r->le, r);
 	if (msg->method == SIP_METHOD_INVITE) {
 		c->reinv_pending = true;
 		to->inv_cseq = r->to_cseq;
@@ -256,13 +263,19 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 				 PL_ARG(&msg->method_name));
 			method = mname;
 		}
+		struct buf *tmp = NULL;
+		struct pl body;
+
+		(void)call_body_cross(c, l, msg, &body, &tmp);
 		err = call_send_request(c, to, method, r->to_cseq, hdrs,
-					ctype_of(msg, ct, sizeof(ct)),
-					&msg->body, relay_ct_h, r, &r->ct);
+					body.l ? ctype_of(msg, ct, sizeof(ct))
+					       : NULL,
+					&body, xreq_ct_h, r, &r->ct);
+		mem_deref(tmp);
 	}
 	if (err) {
-		(void)tsx_reply(st, 503, NULL, NULL, NULL, NULL);
-		relay_done(r);
+		(void)call_reply(c, l, st, 503, NULL, NULL, NULL, NULL);
+		xreq_done(r);
 	}
 }
 
@@ -274,25 +287,26 @@ void indialog_request(struct leg *l, struct tsx *st, struct sip_msg *msg,
 
 	(void)rx;
 	if (l->dlg.rtag && !dialog_match(&l->dlg, msg)) {
-		(void)tsx_reply(st, 481, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 481, NULL, NULL, NULL, NULL);
 		return;
 	}
 	/* CSeq must grow (RFC 3261 §12.2.2) */
 	if (msg->cseq.num <= l->dlg.rcseq && l->dlg.rcseq &&
 	    msg->method != SIP_METHOD_PRACK) {
-		(void)tsx_reply(st, 500, "CSeq Out of Order", NULL, NULL,
-				NULL);
+		(void)call_reply(c, l, st, 500, "CSeq Out of Order", NULL,
+				 NULL, NULL);
 		return;
 	}
 	l->dlg.rcseq = msg->cseq.num;
 	switch (msg->method) {
 	case SIP_METHOD_BYE:
-		(void)tsx_reply(st, 200, NULL, NULL, NULL, NULL);
+		(void)call_reply(c, l, st, 200, NULL, NULL, NULL, NULL);
 		log_info("call %s: BYE from leg %c", c->id, l->side);
 		if (l->side == 'B' && c->a.inv &&
 		    (c->state == CALL_TRYING || c->state == CALL_EARLY)) {
 			/* carrier gave up in the early dialog */
-			(void)tsx_reply(c->a.inv, 480, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, &c->a, c->a.inv, 480, NULL, NULL,
+					 NULL, NULL);
 		} else {
 			call_bye(c, o);
 		}
@@ -399,6 +413,8 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		tmr_cancel(&c->tmr_ack);
 		tmr_cancel(&c->tmr_retx);
 		c->state = CALL_CONFIRMED;
+		/* an established call keeps a smaller trace */
+		trace_limit(&c->trace, TRACE_MAX_MSGS, TRACE_LIVE_BYTES);
 		c->a_invite = mem_deref(c->a_invite);
 		c->offer = mem_deref(c->offer);
 		c->a2xx_body = mem_deref(c->a2xx_body);
@@ -407,21 +423,27 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		return;
 	}
 	/* the ACK of a relayed re-INVITE: cross its answer if awaited */
-	LIST_FOREACH(&c->relays, le)
+	LIST_FOREACH(&c->xreqs, le)
 	{
-		struct relay *r = le->data;
+		struct xreq *r = le->data;
 		char ct[128];
 
 		if (r->from != l || r->method != SIP_METHOD_INVITE ||
 		    r->from_cseq != msg->cseq.num)
 			continue;
 		if (r->ack_wait) {
-			(void)call_send_ack(c, r->to, r->to_cseq,
-					    ctype_of(msg, ct, sizeof(ct)),
-					    &msg->body);
+			struct buf *tmp = NULL;
+			struct pl body;
+
+			(void)call_body_cross(c, l, msg, &body, &tmp);
+			(void)call_send_ack(
+			    c, r->to, r->to_cseq,
+			    body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL,
+			    &body);
+			mem_deref(tmp);
 			r->ack_wait = false;
 			if (!r->ct)
-				relay_done(r);
+				xreq_done(r);
 		}
 		return;
 	}

@@ -35,7 +35,7 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		if (alert_ratelimit_allow(b->rl, &rx->src, sizeof(rx->src),
 					  clock_now_ms()))
 			b2bua_alert_emit(b, ar->alert, ar, NULL, ev,
-					 ar->nevidence, msg, rx);
+					 ar->nevidence, msg, rx, NULL, NULL);
 		break;
 	case ADMIT_CHALLENGE:
 		b->stats.challenged++;
@@ -50,12 +50,16 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		break;
 	default:
 		b->stats.rejected++;
-		(void)tsx_reply(st, ar->scode, ar->reason, NULL, NULL, NULL);
+		if (b2bua_resp_print(&hb, st, ar->scode, ar->reason, NULL,
+				     NULL, NULL) ||
+		    tsx_reply_buf(st, ar->scode, hb))
+			(void)tsx_reply(st, ar->scode, ar->reason, NULL, NULL,
+					NULL);
 		log_info("INVITE %.*s from %s: %u %s (alert %u)",
 			 PL_ARG(&msg->ruri_raw), "PBX", ar->scode,
 			 ar->reason ? ar->reason : "", ar->alert);
 		b2bua_alert_emit(b, ar->alert, ar, NULL, ev, ar->nevidence,
-				 msg, rx);
+				 msg, rx, hb, NULL);
 		break;
 	}
 	mem_deref(hb);
@@ -147,7 +151,8 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg);
 static void a_final(struct call *c, uint16_t scode, const char *reason)
 {
 	if (c->a.inv)
-		(void)tsx_reply(c->a.inv, scode, reason, NULL, NULL, NULL);
+		(void)call_reply(c, &c->a, c->a.inv, scode, reason, NULL, NULL,
+				 NULL);
 	call_end(c);
 }
 
@@ -317,7 +322,9 @@ static void retx_2xx(void *arg)
 static void b_answered(struct call *c, struct sip_msg *resp)
 {
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
 	const char *ctype;
+	struct pl body;
 	int err;
 
 	tmr_cancel(&c->tmr_try);
@@ -342,12 +349,17 @@ static void b_answered(struct call *c, struct sip_msg *resp)
 	}
 	ctype = ctype_of(resp, ct, sizeof(ct));
 	c->a2xx_hdrs = mem_strdup(hdrs);
-	if (resp->body.l) {
-		c->a2xx_body = buf_alloc(resp->body.l);
+	(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
+	if (body.l) {
+		c->a2xx_body = buf_alloc(body.l);
 		if (c->a2xx_body)
-			(void)buf_write_pl(c->a2xx_body, &resp->body);
+			(void)buf_write_pl(c->a2xx_body, &body);
 	}
-	err = tsx_reply(c->a.inv, 200, NULL, hdrs, ctype, &resp->body);
+	if (c->media)
+		relay_call_answered(c->media);
+	err = call_reply(c, &c->a, c->a.inv, 200, NULL, hdrs,
+			 body.l ? ctype : NULL, &body);
+	mem_deref(tmp);
 	if (err) {
 		log_warn("call %s: 200 to the PBX failed: %s", c->id,
 			 strerror(err));
@@ -364,6 +376,8 @@ static void b_response(struct call *c, struct sip_msg *resp)
 {
 	uint16_t sc = resp->scode;
 	char hdrs[1024], ct[128];
+	struct buf *tmp = NULL;
+	struct pl body;
 
 	if (sc < 200) {
 		const struct sip_addr *to;
@@ -383,9 +397,11 @@ static void b_response(struct call *c, struct sip_msg *resp)
 		}
 		if (a_hdrs(c, resp, hdrs, sizeof(hdrs)))
 			return;
-		(void)tsx_reply(c->a.inv, sc, resp->reason.l ? NULL : NULL,
-				hdrs, ctype_of(resp, ct, sizeof(ct)),
-				&resp->body);
+		(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
+		(void)call_reply(
+		    c, &c->a, c->a.inv, sc, NULL, hdrs,
+		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
+		mem_deref(tmp);
 		c->state = CALL_EARLY;
 		return;
 	}
@@ -418,6 +434,7 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	mem_ref(c);
 	switch (ev->type) {
 	case TSX_EV_RESPONSE:
+		call_trace_rx(c, &c->bl, ev->msg, NULL);
 		if (c->state != CALL_ENDED)
 			b_response(c, ev->msg);
 		break;
@@ -452,8 +469,10 @@ static void a_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	mem_ref(c);
 	switch (ev->type) {
 	case TSX_EV_CANCEL:
+		call_trace_rx(c, &c->a, ev->msg, tsx_recv_info(tx));
 		if (c->state == CALL_TRYING || c->state == CALL_EARLY) {
-			(void)tsx_reply(c->a.inv, 487, NULL, NULL, NULL, NULL);
+			(void)call_reply(c, &c->a, c->a.inv, 487, NULL, NULL,
+					 NULL, NULL);
 			c->state = CALL_CANCELLING;
 			if (c->bl.inv) {
 				(void)tsx_cancel(c->bl.inv);
@@ -510,6 +529,33 @@ void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		goto out;
 	}
 	tsx_handler_set(st, a_inv_h, c);
+	err = call_media_start(c);
+	if (err) {
+		log_warn("call %s: no media relay: %s", c->id, strerror(err));
+		mem_ref(c);
+		if (err == ENOSPC)
+			a_final(c, 503, "No media ports");
+		else
+			a_final(c, err == EBADMSG ? 488 : 500, NULL);
+		mem_deref(c);
+		goto out;
+	}
+	{
+		char l1[320], l2[120];
+		const char *ev[2] = {l1, l2};
+
+		if (contact_unroutable(msg, &rx->src, l1, sizeof(l1))) {
+			/* reach the PBX where it really is (NAT) */
+			if (!c->a.dlg.routes)
+				c->a.dlg.dst = rx->src;
+			snprintf(l2, sizeof(l2),
+				 "In-dialog requests go to %s instead",
+				 c->a.dlg.routes ? "the first Record-Route"
+						 : c->a_src);
+			log_info("call %s: unroutable Contact (32105)", c->id);
+			call_alert(c, 32105, ev, 2);
+		}
+	}
 	targets_pick(c);
 	log_info("call %s: %s -> %s (trunk %s), %u target(s)", c->id,
 		 c->caller[0] ? c->caller : "?", c->called, c->trunk->sid,

@@ -68,7 +68,10 @@ struct sb_call {
 	enum sb_behaviour beh;
 	enum sb_state state;
 	struct tmr tmr;
-	struct echo *echo; /* owned (closed asynchronously) */
+	struct tmr tmr_retx; /* 200 OK retransmission until the ACK */
+	uint32_t retx_ms;
+	struct buf *ok_body; /* ref: the 200's SDP, resent as is */
+	struct echo *echo;   /* owned (closed asynchronously) */
 	uint32_t sdp_ver;
 	int telev_pt; /* telephone-event PT of the offer, or -1 */
 };
@@ -150,11 +153,13 @@ static void call_destroy(void *arg)
 	struct sb_call *c = arg;
 
 	tmr_cancel(&c->tmr);
+	tmr_cancel(&c->tmr_retx);
 	hash_unlink(&c->le);
 	if (c->st) {
 		tsx_handler_set(c->st, NULL, NULL);
 		c->st = mem_deref(c->st);
 	}
+	mem_deref(c->ok_body);
 	echo_close(c->echo);
 	dialog_reset(&c->dlg);
 }
@@ -166,6 +171,7 @@ static void call_end(struct sb_call *c)
 		return;
 	c->state = SB_ENDED;
 	tmr_cancel(&c->tmr);
+	tmr_cancel(&c->tmr_retx);
 	hash_unlink(&c->le);
 	if (c->sb->stats.calls)
 		c->sb->stats.calls--;
@@ -235,7 +241,17 @@ static int sdp_answer(struct buf *b, struct sb_call *c)
 	return err;
 }
 
-/* Reply to st with our Contact and, when sdp, an SDP answer. */
+static void hdrs_print(struct sb_call *c, char *hdrs, size_t sz)
+{
+	snprintf(hdrs, sz,
+		 "Contact: <sip:sandbox@%s%s>\r\n"
+		 "Server: trunkd-sandbox\r\n",
+		 c->sb->hostport,
+		 c->dlg.tp == SIP_TP_TCP ? ";transport=tcp" : "");
+}
+
+/* Reply to st with our Contact and, when sdp, an SDP answer (kept in
+ * c->ok_body for a 2xx to the initial INVITE, st == c->st). */
 static int reply(struct sb_call *c, struct tsx *st, uint16_t scode, bool sdp)
 {
 	struct buf *body = NULL;
@@ -243,11 +259,7 @@ static int reply(struct sb_call *c, struct tsx *st, uint16_t scode, bool sdp)
 	struct pl pl;
 	int err;
 
-	snprintf(hdrs, sizeof(hdrs),
-		 "Contact: <sip:sandbox@%s%s>\r\n"
-		 "Server: trunkd-sandbox\r\n",
-		 c->sb->hostport,
-		 c->dlg.tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	hdrs_print(c, hdrs, sizeof(hdrs));
 	if (sdp) {
 		body = buf_alloc(512);
 		if (!body)
@@ -259,12 +271,50 @@ static int reply(struct sb_call *c, struct tsx *st, uint16_t scode, bool sdp)
 	}
 	err = tsx_reply(st, scode, NULL, hdrs, sdp ? "application/sdp" : NULL,
 			sdp ? &pl : NULL);
+	if (!err && st == c->st && scode >= 200 && scode < 300 && body) {
+		mem_deref(c->ok_body);
+		c->ok_body = mem_ref(body);
+	}
 out:
 	mem_deref(body);
 	return err;
 }
 
-/* Final answer to the initial INVITE; drops the IST reference. */
+static void send_bye(struct sb_call *c);
+
+static void st_release(struct sb_call *c)
+{
+	tmr_cancel(&c->tmr_retx);
+	if (c->st) {
+		tsx_handler_set(c->st, NULL, NULL);
+		c->st = mem_deref(c->st);
+	}
+	c->ok_body = mem_deref(c->ok_body);
+}
+
+/* RFC 3261 §13.3.1.4: the 2xx again at T1, 2 T1, ... capped at T2 until
+ * the ACK comes; the transaction ends after 64 T1 (Timer L), and a call
+ * still without ACK then gets a BYE (ist_handler). */
+static void on_retx(void *arg)
+{
+	struct sb_call *c = arg;
+	char hdrs[160];
+	struct pl pl;
+
+	if (!c->st || c->state != SB_ANSWERED)
+		return;
+	hdrs_print(c, hdrs, sizeof(hdrs));
+	pl = c->ok_body ? buf_pl(c->ok_body) : (struct pl)PL_INIT;
+	if (!tsx_reply(c->st, 200, NULL, hdrs, pl.l ? "application/sdp" : NULL,
+		       &pl))
+		c->sb->stats.ok_retransmits++;
+	c->retx_ms = c->retx_ms * 2 > 4000 ? 4000 : c->retx_ms * 2;
+	(void)tmr_start(c->sb->tl, &c->tmr_retx, c->retx_ms, on_retx, c);
+}
+
+/* Final answer to the initial INVITE. A non-2xx drops the IST reference
+ * (the transaction retransmits it); a 2xx keeps it for the
+ * retransmissions until the ACK. */
 static void final(struct sb_call *c, uint16_t scode)
 {
 	int err;
@@ -275,8 +325,14 @@ static void final(struct sb_call *c, uint16_t scode)
 	if (err)
 		log_warn("sandbox: %s: reply %u failed: %s", c->dlg.callid,
 			 scode, strerror(err));
-	tsx_handler_set(c->st, NULL, NULL);
-	c->st = mem_deref(c->st);
+	if (scode >= 300 || err || c->dlg.tp == SIP_TP_TCP) {
+		/* over TCP the 2xx is not retransmitted (§13.3.1.4) */
+		st_release(c);
+	} else {
+		c->retx_ms = 500;
+		(void)tmr_start(c->sb->tl, &c->tmr_retx, c->retx_ms, on_retx,
+				c);
+	}
 	if (scode < 300) {
 		c->state = SB_ANSWERED;
 		c->sb->stats.answered++;
@@ -360,8 +416,16 @@ static void ist_handler(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		break;
 	case TSX_EV_TERMINATED:
 		if (c->st) {
-			tsx_handler_set(c->st, NULL, NULL);
-			c->st = mem_deref(c->st);
+			bool answered = c->state == SB_ANSWERED;
+
+			st_release(c);
+			if (answered && c->dlg.tp != SIP_TP_TCP) {
+				/* 64 T1 without the ACK (§13.3.1.4) */
+				log_info("sandbox: %s: no ACK for the 200 OK: "
+					 "BYE",
+					 c->dlg.callid);
+				send_bye(c);
+			}
 			call_end(c);
 		}
 		break;
@@ -550,12 +614,10 @@ static void request_h(struct tsx *st, struct sip_msg *msg,
 	case SIP_METHOD_BYE:
 		sb->stats.byes++;
 		(void)tsx_reply(st, 200, NULL, NULL, NULL, NULL);
-		if (c->st) {
+		if (c->st && c->state == SB_RINGING)
 			/* BYE before the final answer (RFC 3261 §15.1.2) */
 			(void)tsx_reply(c->st, 487, NULL, NULL, NULL, NULL);
-			tsx_handler_set(c->st, NULL, NULL);
-			c->st = mem_deref(c->st);
-		}
+		st_release(c);
 		call_end(c);
 		break;
 	case SIP_METHOD_INVITE:
@@ -569,6 +631,20 @@ static void request_h(struct tsx *st, struct sip_msg *msg,
 		break;
 	}
 	mem_deref(c);
+}
+
+/* The ACK for the 200 OK: stop retransmitting it. */
+static void ack_h(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
+{
+	struct sandbox *sb = arg;
+	struct sb_call *c = call_find(sb, msg);
+
+	(void)rx;
+	if (!c || c->state != SB_ANSWERED)
+		return;
+	sb->stats.acks++;
+	if (c->st)
+		st_release(c);
 }
 
 static void sandbox_destroy(void *arg)
@@ -601,7 +677,7 @@ int sandbox_alloc(struct sandbox **sbp, uv_loop_t *loop, struct tmrl *tl,
 		  const struct sockaddr *addr, const struct sandbox_conf *conf)
 {
 	struct tsx_config tcfg;
-	struct tsx_tu tu = {.request_h = request_h};
+	struct tsx_tu tu = {.request_h = request_h, .ack_h = ack_h};
 	struct sandbox *sb;
 	int err;
 

@@ -40,8 +40,10 @@ struct sandbox_stats {
 	uint64_t rejected; /* final non-2xx to an initial INVITE */
 	uint64_t byes;	   /* BYEs received */
 	uint64_t byes_sent;
-	uint64_t rtp_echoed; /* packets */
-	uint32_t calls;	     /* live */
+	uint64_t rtp_echoed;	 /* packets */
+	uint64_t ok_retransmits; /* 200 OK resent while no ACK came */
+	uint64_t acks;		 /* ACKs for the 200 OK */
+	uint32_t calls;		 /* live */
 };
 
 /* Start the sandbox listening on addr (UDP and TCP; port 0 picks one)

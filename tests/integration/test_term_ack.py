@@ -3,6 +3,7 @@ Record-Route gets its call torn down after the ACK timeout (shortened
 with --ack-timeout-ms) with BYE on both legs and alert 32022, whose
 evidence names the Contact and Record-Route trunkd sent and the stray
 ACK. A proper ACK keeps the call up past the timeout."""
+import json
 import time
 
 from harness import Results
@@ -29,6 +30,17 @@ try:
             "evidence: the Contact and Record-Route trunkd sent")
     r.check("ACK from 127.0.0.1" in ev and "Route: none" in ev,
             "evidence: the ACK that came without the route")
+    tr = json.loads(one.get("sip_trace") or "[]") if one else []
+    msgs = [(m["leg"], m["direction"], m["message"].split("\r\n")[0])
+            for m in tr]
+    r.check(any(l == "A" and d == "received" and s.startswith("INVITE ")
+                for l, d, s in msgs), "trace: the PBX's INVITE")
+    r.check(any(l == "A" and d == "sent" and s.startswith("SIP/2.0 200")
+                for l, d, s in msgs), "trace: the 200 OK sent to the PBX")
+    r.check(any(l == "A" and d == "received" and s.startswith("ACK ")
+                for l, d, s in msgs), "trace: the stray ACK")
+    r.check(any(l == "B" and s.startswith("INVITE ") for l, d, s in msgs),
+            "trace: the carrier leg too")
     # a well-behaved PBX holding longer than the timeout keeps its call
     rc, out = sipp("term_uac_hold.xml", f"127.0.0.1:{t.sip_port}",
                    keys={"dom": "ack.example.com", "from": FROM},

@@ -1,6 +1,7 @@
 """Termination admission pipeline, one SIPp scenario per row: the SIP
 response code (SIPp's recv), the reason phrase (from SIPp's message
 trace) and the alert (GET /v1/Alerts) of each check."""
+import json
 import os
 import re
 import tempfile
@@ -48,6 +49,14 @@ def row(t, name, scenario, code, reason, alert, dom, service=NUM,
             r.check(f"responseCode={code}" in al[0].get("alert_text", "")
                     or str(al[0].get("response_code", "")) == str(code)
                     or True, f"{name}: alert names the response")
+            full = t.api("GET", "/v1/Alerts/" + al[0]["sid"], sid=sid,
+                         tok=tok)[1] or {}
+            tr = json.loads(full.get("sip_trace") or "[]")
+            r.check(len(tr) == 2 and tr[0]["direction"] == "received" and
+                    tr[0]["message"].startswith("INVITE ") and
+                    tr[1]["direction"] == "sent" and
+                    tr[1]["message"].startswith(f"SIP/2.0 {code} "),
+                    f"{name}: trace has the INVITE and the {code} sent")
 
 
 t = TermTrunkd().start()

@@ -67,6 +67,39 @@ try:
             m = re.search(r"m=audio (\d+)", data)
             port = int(m.group(1)) if m else None
     r.check(port is not None, "raw INVITE answered with an SDP port")
+    # RFC 3261 13.3.1.4: the 200 comes again until the ACK
+    totag = re.search(r"^To:.*;tag=([^;\r]+)", data, re.M)
+    n200 = 0
+    end = time.time() + 1.8
+    while time.time() < end:
+        try:
+            s.settimeout(max(0.05, end - time.time()))
+            if s.recv(65535).startswith(b"SIP/2.0 200"):
+                n200 += 1
+        except socket.timeout:
+            pass
+    r.check(n200 >= 2, f"no ACK: the 200 OK is retransmitted ({n200} "
+                       f"times in 1.8 s)")
+    ack = (f"ACK sip:sandbox@{sb} SIP/2.0\r\n"
+           f"Via: SIP/2.0/UDP 127.0.0.1:{lp};branch=z9hG4bK{rand_token()}"
+           f"\r\nMax-Forwards: 70\r\n"
+           f"From: <sip:x@127.0.0.1>;tag={tag}\r\n"
+           f"To: <sip:+14155550100@{sb}>;tag="
+           f"{totag.group(1) if totag else ''}\r\nCall-ID: {cid}\r\n"
+           f"CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n")
+    s.sendto(ack.encode(), ("127.0.0.1", t.sandbox_port))
+    time.sleep(0.3)
+    n200 = 0
+    end = time.time() + 2.5
+    while time.time() < end:
+        try:
+            s.settimeout(max(0.05, end - time.time()))
+            if s.recv(65535).startswith(b"SIP/2.0 200"):
+                n200 += 1
+        except socket.timeout:
+            pass
+    r.check(n200 == 0, f"ACK stops the retransmissions ({n200} after)")
+    s.settimeout(3)
     if port:
         rtp = bytes([0x80, 0, 0, 1, 0, 0, 0, 160, 1, 2, 3, 4]) + b"\xff" * 160
         s.sendto(rtp, ("127.0.0.1", port))
