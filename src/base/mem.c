@@ -60,7 +60,7 @@ static inline uint32_t size_class(size_t size, size_t *roomp)
 		return CLS_NONE;
 	}
 	b = 63u - (unsigned)__builtin_clzll((unsigned long long)(size - 1));
-	s = b - 3;		 /* b >= 8: eight steps of 2^(b-3) */
+	s = b - 3;	     /* b >= 8: eight steps of 2^(b-3) */
 	q = (size - 1) >> s; /* 8..15 */
 	*roomp = (q + 1) << s;
 	return 17u + (b - 8) * 8 + (uint32_t)(q - 8);
