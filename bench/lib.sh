@@ -82,7 +82,8 @@ bench_free_port() {
 	python3 - "$@" <<'EOF'
 import random, socket, sys
 for _ in range(200):
-    p = random.randint(21000, 59000)
+    # above the kernel's ephemeral range and trunkd's media ranges
+    p = random.randint(61000, 64999)
     socks = []
     try:
         for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
@@ -247,4 +248,29 @@ bench_sipp_counts() {
 		s = f[col["SuccessfulCall(C)"]]; x = f[col["FailedCall(C)"]]
 		printf "%d %d\n", s, x
 	}' "$1"
+}
+
+# bench_sipp_col STATFILE COLUMN: the last value of COLUMN (e.g.
+# "OutgoingCall(C)") in a SIPp -trace_stat CSV file; 0 when not there yet.
+bench_sipp_col() {
+	awk -F';' -v c="$2" '
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+	{ last = $0 }
+	END { n = split(last, f, ";"); printf "%d\n", (k && k <= n) ? f[k] : 0 }
+	' "$1" 2>/dev/null || echo 0
+}
+
+# bench_carrier_start NAME: SIPp UAS on a free port; sets CARRIER_PID/PORT.
+bench_carrier_start() {
+	CARRIER_PORT=$(bench_free_port)
+	(cd "$BENCH_TMP" && exec sipp -sf "$BENCH_DIR/cps/uas.xml" -i 127.0.0.1 \
+		-p "$CARRIER_PORT" -nostdin -trace_err \
+		-error_file "$BENCH_TMP/$1-carrier-err.log" \
+		-max_recv_loops 10000 -max_sched_loops 10000) \
+		>"$BENCH_TMP/$1-carrier.out" 2>&1 </dev/null &
+	CARRIER_PID=$!
+	BENCH_PIDS+=("$CARRIER_PID")
+	sleep 0.3
+	kill -0 "$CARRIER_PID" 2>/dev/null ||
+		bench_die "carrier SIPp did not start: $(cat "$BENCH_TMP/$1-carrier.out")"
 }
