@@ -18,6 +18,8 @@
 #include "base/tmr.h"
 #include "net/transp.h"
 #include "net/uvtmr.h"
+#include "b2bua/b2bua.h"	    /* b2bua branch */
+#include "sandbox/sandbox.h" /* b2bua branch */
 #include "store/snapshot.h"
 #include "store/store.h"
 #include "tsx/tsx.h"
@@ -36,6 +38,8 @@ struct app {
 	struct snapshot_pub *pub;     /* owned */
 	struct api_server *api;	      /* owned */
 	struct alert_ctx *alerts;     /* owned */
+	struct sandbox *sandbox;      /* owned (b2bua branch) */
+	struct b2bua *b2bua;	      /* owned (b2bua branch) */
 };
 
 /* mkdir -p with mode 0700 for the last component. */
@@ -118,6 +122,50 @@ static int start_config_side(struct app *app)
 	return 0;
 }
 
+/* b2bua branch: B2BUA wiring */
+static struct snapshot *b2bua_snap(void *arg)
+{
+	return snapshot_get(arg);
+}
+
+static bool b2bua_req(struct tsx *st, struct sip_msg *msg,
+		      const struct sip_recv *rx, void *arg)
+{
+	return b2bua_request(arg, st, msg, rx);
+}
+
+static void b2bua_ack_h(struct sip_msg *msg, const struct sip_recv *rx,
+			void *arg)
+{
+	b2bua_ack(arg, msg, rx);
+}
+
+static int start_b2bua(struct app *app)
+{
+	const struct app_config *cfg = app->cfg;
+	struct core_call_handler ch = {.request_h = b2bua_req,
+				       .ack_h = b2bua_ack_h};
+	struct b2bua_conf bc = {
+		.public_ip = cfg->public_ip,
+		.ack_timeout_ms = cfg->ack_timeout_ms,
+		.snap_h = b2bua_snap,
+		.snap_arg = app->pub,
+		.alerts = app->alerts,
+	};
+	int err;
+
+	if (cfg->sandbox_enabled)
+		bc.sandbox = cfg->sandbox;
+	err = b2bua_alloc(&app->b2bua, app->tsx, app->tp, app->tl, &bc);
+	if (err) {
+		log_error("cannot start the B2BUA: %s", strerror(err));
+		return err;
+	}
+	ch.arg = app->b2bua;
+	core_call_handler_set(app->core, &ch);
+	return 0;
+}
+
 static int start_sip_side(struct app *app)
 {
 	const struct app_config *cfg = app->cfg;
@@ -149,6 +197,22 @@ static int start_sip_side(struct app *app)
 		}
 		log_info("sip: udp and tcp on %s", addr);
 	}
+	/* b2bua branch: the B2BUA as the core's call handler */
+	err = start_b2bua(app);
+	if (err)
+		return err;
+	/* b2bua branch: the built-in sandbox carrier */
+	if (cfg->sandbox_enabled) {
+		sa_print(&cfg->sandbox, addr, sizeof(addr));
+		err = sandbox_alloc(&app->sandbox, &app->loop, app->tl,
+				    (const struct sockaddr *)&cfg->sandbox,
+				    NULL);
+		if (err) {
+			log_error("cannot start the sandbox carrier on %s: %s",
+				  addr, strerror(err));
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -160,6 +224,10 @@ static void close_cb(uv_handle_t *h)
 static void stop_all(struct app *app)
 {
 	/* SIP side first (it may still emit alerts), then the writers. */
+	app->sandbox = mem_deref(app->sandbox); /* b2bua branch */
+	if (app->core)
+		core_call_handler_set(app->core, NULL);
+	app->b2bua = mem_deref(app->b2bua); /* b2bua branch */
 	app->tsx = mem_deref(app->tsx);
 	app->core = mem_deref(app->core);
 	app->tp = mem_deref(app->tp);

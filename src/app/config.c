@@ -18,6 +18,7 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_SANDBOX,
 	OPT_NO_SANDBOX,
+	OPT_ACK_TIMEOUT, /* b2bua branch */
 	OPT_HELP,
 };
 
@@ -32,6 +33,8 @@ static const struct option opts[] = {
 	 .val = OPT_LOG_LEVEL},
 	{.name = "sandbox", .has_arg = required_argument, .val = OPT_SANDBOX},
 	{.name = "no-sandbox", .has_arg = no_argument, .val = OPT_NO_SANDBOX},
+	{.name = "ack-timeout-ms", .has_arg = required_argument,
+	 .val = OPT_ACK_TIMEOUT},
 	{.name = "help", .has_arg = no_argument, .val = OPT_HELP},
 	{0},
 };
@@ -51,7 +54,10 @@ void app_config_usage(const char *prog)
 	       "info)\n"
 	       "  --sandbox HOST:PORT    built-in sandbox carrier address "
 	       "(default: SIP port + 1000)\n"
-	       "  --no-sandbox           do not start the sandbox carrier\n",
+	       "  --no-sandbox           do not start the sandbox carrier\n"
+	       "  --ack-timeout-ms MS    tear a call down when the PBX's ACK "
+	       "for the 200 OK\n"
+	       "                         does not come (default 32000)\n",
 	       prog);
 }
 
@@ -135,6 +141,15 @@ int app_config_parse(struct app_config *cfg, int argc, char *const argv[],
 		case OPT_NO_SANDBOX:
 			cfg->sandbox_enabled = false;
 			break;
+		case OPT_ACK_TIMEOUT: { /* b2bua branch */
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 100 || v > 600000)
+				goto bad;
+			cfg->ack_timeout_ms = (uint32_t)v;
+			break;
+		}
 		case OPT_HELP:
 			app_config_usage(argv[0]);
 			return -1;

@@ -26,6 +26,8 @@ struct app_config {
 	struct sockaddr_storage sandbox;
 	bool sandbox_enabled;
 	bool sandbox_set;
+	/* --ack-timeout-ms: 32022 timer (0 = default 32000; b2bua) */
+	uint32_t ack_timeout_ms;
 };
 
 /* Defaults, then argv. On error returns EINVAL with a message naming the
