@@ -141,11 +141,10 @@ for rate in $RATES; do
 			line+=" $srv failed=${!f} cpu/call=${!c}us"
 		fi
 	done
-	case " $SERVERS " in
-	*" trunkd "*" kamailio "* | *" kamailio "*" trunkd "*)
+	if [[ " $SERVERS " == *" trunkd "* && " $SERVERS " == *" kamailio "* ]]
+	then
 		line+=" ratio=$(bench_ratio "$CPU_trunkd" "$CPU_kamailio")"
-		;;
-	esac
+	fi
 	summary+=("$line")
 done
 printf '%s\n' "${summary[@]}"

@@ -8,12 +8,13 @@
 #     every call is placed; per_call = (plateau - before) / established.
 #     Each call holds 4 media sockets (RTP+RTCP on both legs), so the
 #     count is capped by the open-files limit; the output says so.
-#  2. A fresh trunkd, MEM_TOTAL short calls at MEM_RATE/s: VmRSS once 20%
-#     of them completed (in steady state) and after the last one;
-#     growth = after - at 20%.
+#  2. A fresh trunkd, MEM_TOTAL short calls at MEM_RATE/s: VmRSS after
+#     each 20% of them (20k, 40k, ...) and after the last one; growth =
+#     end - the first sample taken after MEM_LINGER_S s of load (trunkd
+#     keeps completed transactions 32 s, so RSS rises for 32 s anyway).
 #
 # Environment (all optional): MEM_CALLS=10000 MEM_TOTAL=100000
-#   MEM_RATE=1000 BENCH_KEEP=1
+#   MEM_RATE=1000 MEM_LINGER_S=40 BENCH_KEEP=1
 #
 # Last line:
 #   mem: per_call=NKB calls=N rss_after_20k=AKB rss_after_100k=BKB
@@ -102,18 +103,32 @@ bench_stop "$TRUNKD_PID"
 bench_stop "$CARRIER_PID"
 
 # -- 2. growth over completed calls -----------------------------------------
+# RSS is sampled each time another 20% of the calls completed. trunkd keeps
+# a completed call's transactions for 64*T1 = 32 s (absorbing
+# retransmissions), so RSS climbs for the first 32 s of load whatever the
+# rate; growth is measured from the first sample taken after LINGER
+# seconds of load (steady state) to the end, and must be ~0.
+LINGER=${MEM_LINGER_S:-40}
 trunkd_up churn
 rss_start=$(bench_rss_kb "$TRUNKD_PID")
 pbx_start churn "$TOTAL" 0 $((RATE * 5))
-mark=$((TOTAL / 5))
-rss_mark=
+t_start=$SECONDS
+marks=() rss_marks=() steady_mark= steady_rss=
+next=$((TOTAL / 5))
 deadline=$((SECONDS + TOTAL * 3 / RATE + 60))
 while [ $SECONDS -lt $deadline ] && kill -0 "$PBX_PID" 2>/dev/null; do
 	done_=$(($(bench_sipp_col "$PBX_STF" "SuccessfulCall(C)") +
 		$(bench_sipp_col "$PBX_STF" "FailedCall(C)")))
-	if [ -z "$rss_mark" ] && [ "$done_" -ge "$mark" ]; then
-		rss_mark=$(bench_rss_kb "$TRUNKD_PID")
-		bench_log "churn: $done_ calls done, rss=${rss_mark}KB"
+	if [ "$done_" -ge "$next" ] && [ "$next" -lt "$TOTAL" ]; then
+		r=$(bench_rss_kb "$TRUNKD_PID")
+		marks+=("$next") rss_marks+=("$r")
+		bench_log "churn: $done_ calls done after" \
+			"$((SECONDS - t_start)) s, rss=${r}KB"
+		if [ -z "$steady_mark" ] &&
+			[ $((SECONDS - t_start)) -ge "$LINGER" ]; then
+			steady_mark=$next steady_rss=$r
+		fi
+		next=$((next + TOTAL / 5))
 	fi
 	sleep 0.5
 done
@@ -121,15 +136,22 @@ kill -0 "$PBX_PID" 2>/dev/null && bench_log "churn: SIPp still running at deadli
 bench_stop "$PBX_PID"
 ok=$(bench_sipp_col "$PBX_STF" "SuccessfulCall(C)")
 cfailed=$(bench_sipp_col "$PBX_STF" "FailedCall(C)")
-sleep 1
 rss_end=$(bench_rss_kb "$TRUNKD_PID")
 bench_log "churn: ok=$ok failed=$cfailed rss start=${rss_start}KB" \
-	"at $mark=${rss_mark:-?}KB end=${rss_end}KB"
+	"end=${rss_end}KB"
 bench_stop "$TRUNKD_PID"
 bench_stop "$CARRIER_PID"
+# the first sample (20%) is the "after 20k" figure of the default run
+rss_mark=${rss_marks[0]:-}
+mark=${marks[0]:-$((TOTAL / 5))}
+if [ -n "$steady_mark" ]; then
+	growth="$((rss_end - steady_rss))KB(from_$((steady_mark / 1000))k)"
+else
+	growth="nan(run_shorter_than_${LINGER}s)"
+fi
 
 k() { awk -v n="$1" 'BEGIN { printf "%dk", n / 1000 }'; }
 echo "mem: per_call=${per_call}KB calls=$up$note failed=$failed" \
 	"rss_after_$(k "$mark")=${rss_mark:-nan}KB" \
 	"rss_after_$(k "$TOTAL")=${rss_end}KB" \
-	"growth=$(( ${rss_end:-0} - ${rss_mark:-0} ))KB churn_failed=$cfailed"
+	"growth=$growth churn_failed=$cfailed"
