@@ -17,10 +17,10 @@
 #include "base/pl.h"
 #include "sip/sdp.h"
 
-#define CHECK(x)                                                            \
-	do {                                                                \
-		if (!(x))                                                   \
-			abort();                                            \
+#define CHECK(x)                                                              \
+	do {                                                                  \
+		if (!(x))                                                     \
+			abort();                                              \
 	} while (0)
 
 static void touch(const struct sdp_session *s)
@@ -96,7 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint32_t i = 0; i < s->nmedia; i++) {
 		if (sdp_media_conn(s, &s->media[i]))
 			sdp_rewrite_port(&rw, i, (uint16_t)(20000 + 2 * i),
-					 (i & 1) ? 0 : (uint16_t)(20001 + 2 * i));
+					 (i & 1) ? 0
+						 : (uint16_t)(20001 + 2 * i));
 		if (i & 1)
 			continue;
 		sdp_rewrite_keep_pt(&rw, i, 0);

@@ -312,6 +312,8 @@ for (const cc of Object.keys(meta.country_calling_codes)) {
 	const list = meta.country_calling_codes[cc];
 	prefixMap.set(cc, list[0] === '001' ? -1 : index[list[0]]);
 }
+for (const cc of Object.keys(meta.nonGeographic || {}))
+	prefixMap.set(cc, -1); // +800, +882, ...: assigned, no country
 for (const cc of Object.keys(meta.country_calling_codes)) {
 	const list = meta.country_calling_codes[cc];
 	if (list.length < 2) continue;
@@ -366,7 +368,8 @@ w(`\t"libphonenumber-js ${pkg.version} metadata.max.json; iso-codes ${isoVersion
 w('');
 w(`const struct numbering_country numbering_countries[] = {`);
 for (const c of countries) {
-	w(`\t{.iso = "${c.iso}", .name = ${q(c.name)}, .cc = ${c.cc},`);
+	w(`\t{.iso = "${c.iso}", .cc = ${c.cc},`);
+	w(`\t .name = ${q(c.name)},`);
 	w(`\t .continent = NUMBERING_${c.continent}, .main = ${c.main},`);
 	w(`\t .lengths = 0x${c.lengths.toString(16)}},`);
 }

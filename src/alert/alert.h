@@ -105,7 +105,7 @@ struct alert_record {
 	const char *request_method;
 	const char *request_url;
 	const char *response_body;
-	const char *alert_text;	       /* sipCallId=..&responseCode=..&.. */
+	const char *alert_text;	       /* sipCallId=..&responseCode=.. */
 	const char *request_variables; /* key=value&... */
 	const char *trace;	       /* JSON array of messages, or "[]" */
 	const char *diagnosis;	       /* cause and fix, plain words */

@@ -42,7 +42,7 @@ static const struct alert_def catalog[] = {
 		.kind = ALERT_KIND_TERMINATION,
 		.status = 403,
 		.reason = "Forbidden",
-		.title = "Source IP not in the trunk's IP access control lists",
+		.title = "Source IP not in the trunk's IP access lists",
 		.cause = "The INVITE came from an address that is in none of "
 			 "the IP access control lists associated with the "
 			 "trunk, and carried no digest credentials.",
@@ -252,8 +252,8 @@ static const struct alert_def catalog[] = {
 			 "ACK was sent to an address other than the 200 OK's "
 			 "Contact, or not via its Record-Route, or the PBX "
 			 "rewrote the trunk's address.",
-		.fix = "Make the PBX send the ACK to the Contact of the 200 OK "
-		       "through the Record-Route set, and do not rewrite the "
+		.fix = "Make the PBX send the ACK to the Contact of the 200 "
+		       "OK through the Record-Route set, and do not rewrite the "
 		       "trunk's addresses (check SIP ALG on the firewall).",
 	},
 	{
@@ -300,8 +300,8 @@ static const struct alert_def catalog[] = {
 		.title = "Plain RTP offered on a secure trunk",
 		.cause = "The trunk requires SRTP but the SDP offers plain "
 			 "RTP.",
-		.fix = "Enable SRTP (RTP/SAVP with crypto) on the PBX, or turn "
-		       "off secure trunking.",
+		.fix = "Enable SRTP (RTP/SAVP with crypto) on the PBX, or "
+		       "turn off secure trunking.",
 	},
 	{
 		.code = 32209,

@@ -121,6 +121,19 @@ const char *api_auth_sid(const struct api_req *r);
 void api_crud(struct api_req *r, const struct api_res *res,
 	      const char *const *sids, size_t nsids, const char *item_sid);
 
+/* Paging (crud.c): PageSize (1-1000, default 50), Page, PageToken
+ * ("PT<offset>") into *sizep and *offsetp; 0, or EINVAL with a 400 reply. */
+int api_page_parse(struct api_req *r, size_t *sizep, size_t *offsetp);
+/* A list answer: arr (reference taken) under key, with Twilio's paging
+ * links (v1 "meta" block or 2010 *_page_uri fields, by r->v2010); more
+ * says whether a next page exists. */
+json_t *api_page_wrap(struct api_req *r, const char *key, json_t *arr,
+		      size_t size, size_t offset, bool more);
+
+/* Dialing permissions (dialing.c): /v1/DialingPermissions/... and
+ * /v1/Settings. Returns true if the path was one of them. */
+bool api_dialing(struct api_req *r);
+
 /* Rendering (render.c) */
 json_t *api_render_row(struct api_req *r, const struct api_res *res,
 		       const struct store_row *row);

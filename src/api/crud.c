@@ -127,18 +127,41 @@ static size_t page_arg(struct api_req *r, const char *name, size_t def,
 
 	if (!s)
 		return def;
+	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (!*s || *end || v < 0 || (size_t)v > max) {
+	if (!*s || *end || errno || v < 0 || (size_t)v > max) {
 		*bad = true;
 		return def;
 	}
 	return (size_t)v;
 }
 
+/* Append s percent-encoded (RFC 3986 unreserved kept) at buf+n. */
+static size_t url_escape(char *buf, size_t sz, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s && n + 4 < sz; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+			buf[n++] = (char)c;
+		}
+		else {
+			buf[n++] = '%';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	buf[n < sz ? n : sz - 1] = '\0';
+	return n;
+}
+
 static void page_url(struct api_req *r, char *buf, size_t sz, size_t size,
 		     size_t page, size_t offset)
 {
-	char path[600];
+	char path[700];
 	size_t i, n;
 
 	n = (size_t)snprintf(path, sizeof(path), "%s%s%s",
@@ -151,17 +174,109 @@ static void page_url(struct api_req *r, char *buf, size_t sz, size_t size,
 	if (offset)
 		n += (size_t)snprintf(path + n, sizeof(path) - n,
 				      "&PageToken=PT%zu", offset);
+	n = n < sizeof(path) ? n : sizeof(path) - 1;
 	/* keep filters (arguments other than paging) */
-	for (i = 0; i < r->nargs && n < sizeof(path); i++) {
+	for (i = 0; i < r->nargs && n + 8 < sizeof(path); i++) {
 		const char *k = r->args[i].key;
 
 		if (!strcmp(k, "PageSize") || !strcmp(k, "Page") ||
 		    !strcmp(k, "PageToken"))
 			continue;
-		n += (size_t)snprintf(path + n, sizeof(path) - n, "&%s=%s", k,
-				      r->args[i].val);
+		path[n++] = '&';
+		n = url_escape(path, sizeof(path), n, k);
+		if (n + 2 >= sizeof(path))
+			break;
+		path[n++] = '=';
+		n = url_escape(path, sizeof(path), n, r->args[i].val);
 	}
+	path[n < sizeof(path) ? n : sizeof(path) - 1] = '\0';
 	snprintf(buf, sz, "%s", path);
+}
+
+int api_page_parse(struct api_req *r, size_t *sizep, size_t *offsetp)
+{
+	size_t size, page, offset;
+	const char *tok;
+	bool bad = false;
+
+	size = page_arg(r, "PageSize", 50, 1000, &bad);
+	page = page_arg(r, "Page", 0, 1000000, &bad);
+	if (bad || size == 0) {
+		api_error(r, 400, 20001, "Invalid paging parameter");
+		return EINVAL;
+	}
+	offset = page * size;
+	tok = api_arg(r, "PageToken");
+	if (tok) {
+		unsigned long long v;
+		char *end;
+
+		if (strncmp(tok, "PT", 2) || tok[2] < '0' || tok[2] > '9') {
+			api_error(r, 400, 20001, "Invalid PageToken");
+			return EINVAL;
+		}
+		errno = 0;
+		v = strtoull(tok + 2, &end, 10);
+		if (*end || errno || v > 1000000000ull) {
+			api_error(r, 400, 20001, "Invalid PageToken");
+			return EINVAL;
+		}
+		offset = (size_t)v;
+	}
+	*sizep = size;
+	*offsetp = offset;
+	return 0;
+}
+
+json_t *api_page_wrap(struct api_req *r, const char *key, json_t *arr,
+		      size_t size, size_t offset, bool more)
+{
+	char u[800], first[800], next[800], prev[800];
+	size_t page = offset / size, cnt = json_array_size(arr);
+	json_t *o = json_object();
+
+	page_url(r, u, sizeof(u), size, page, offset);
+	page_url(r, first, sizeof(first), size, 0, 0);
+	if (more)
+		page_url(r, next, sizeof(next), size, page + 1,
+			 offset + size);
+	if (offset)
+		page_url(r, prev, sizeof(prev), size, page ? page - 1 : 0,
+			 offset > size ? offset - size : 0);
+	json_object_set_new(o, key, arr);
+	if (r->v2010) {
+		json_object_set_new(o, "first_page_uri", json_string(first));
+		json_object_set_new(o, "next_page_uri",
+				    more ? json_string(next) : json_null());
+		json_object_set_new(o, "previous_page_uri",
+				    offset ? json_string(prev) : json_null());
+		json_object_set_new(o, "uri", json_string(u));
+		json_object_set_new(o, "page", json_integer((json_int_t)page));
+		json_object_set_new(o, "page_size",
+				    json_integer((json_int_t)size));
+		json_object_set_new(o, "start",
+				    json_integer((json_int_t)offset));
+		json_object_set_new(
+			o, "end",
+			json_integer((json_int_t)(offset +
+						  (cnt ? cnt - 1 : 0))));
+	}
+	else {
+		json_t *m = json_object();
+
+		json_object_set_new(m, "page", json_integer((json_int_t)page));
+		json_object_set_new(m, "page_size",
+				    json_integer((json_int_t)size));
+		json_object_set_new(m, "first_page_url", json_string(first));
+		json_object_set_new(m, "previous_page_url",
+				    offset ? json_string(prev) : json_null());
+		json_object_set_new(m, "url", json_string(u));
+		json_object_set_new(m, "next_page_url",
+				    more ? json_string(next) : json_null());
+		json_object_set_new(m, "key", json_string(key));
+		json_object_set_new(o, "meta", m);
+	}
+	return o;
 }
 
 static void do_list(struct api_req *r, const struct api_res *res,
@@ -171,34 +286,12 @@ static void do_list(struct api_req *r, const struct api_res *res,
 	char scratch[API_MAX_ARGS][128];
 	struct store_rows *rows = NULL;
 	const struct api_field *f;
-	size_t n = 0, size, page, offset, i;
-	const char *tok;
-	bool bad = false;
-	json_t *arr, *o;
-	char u[700], first[700], next[700], prev[700];
+	size_t n = 0, size, offset, i;
+	json_t *arr;
 	int err;
 
-	size = page_arg(r, "PageSize", 50, 1000, &bad);
-	page = page_arg(r, "Page", 0, 1000000, &bad);
-	if (bad || size == 0) {
-		api_error(r, 400, 20001, "Invalid paging parameter");
+	if (api_page_parse(r, &size, &offset))
 		return;
-	}
-	offset = page * size;
-	tok = api_arg(r, "PageToken");
-	if (tok) {
-		char *end;
-
-		if (strncmp(tok, "PT", 2) || !tok[2]) {
-			api_error(r, 400, 20001, "Invalid PageToken");
-			return;
-		}
-		offset = (size_t)strtoull(tok + 2, &end, 10);
-		if (*end) {
-			api_error(r, 400, 20001, "Invalid PageToken");
-			return;
-		}
-	}
 	if (psid) {
 		conds[n++] = (struct store_cond){.col = res->parent_col,
 						 .v = TXT(psid)};
@@ -242,54 +335,10 @@ static void do_list(struct api_req *r, const struct api_res *res,
 	for (i = 0; i < rows->n && i < size; i++)
 		json_array_append_new(arr,
 				      api_render_row(r, res, rows->rows[i]));
-	page = offset / size;
-	page_url(r, u, sizeof(u), size, page, offset);
-	page_url(r, first, sizeof(first), size, 0, 0);
-	if (rows->n > size)
-		page_url(r, next, sizeof(next), size, page + 1,
-			 offset + size);
-	if (offset)
-		page_url(r, prev, sizeof(prev), size, page ? page - 1 : 0,
-			 offset > size ? offset - size : 0);
-	o = json_object();
-	json_object_set_new(o, res->list_key, arr);
-	if (r->v2010) {
-		json_object_set_new(o, "first_page_uri", json_string(first));
-		json_object_set_new(o, "next_page_uri",
-				    rows->n > size ? json_string(next)
-						   : json_null());
-		json_object_set_new(o, "previous_page_uri",
-				    offset ? json_string(prev) : json_null());
-		json_object_set_new(o, "uri", json_string(u));
-		json_object_set_new(o, "page", json_integer((json_int_t)page));
-		json_object_set_new(o, "page_size",
-				    json_integer((json_int_t)size));
-		json_object_set_new(o, "start",
-				    json_integer((json_int_t)offset));
-		json_object_set_new(
-			o, "end",
-			json_integer((json_int_t)(offset +
-						  (i ? i - 1 : 0))));
-	}
-	else {
-		json_t *m = json_object();
-
-		json_object_set_new(m, "page", json_integer((json_int_t)page));
-		json_object_set_new(m, "page_size",
-				    json_integer((json_int_t)size));
-		json_object_set_new(m, "first_page_url", json_string(first));
-		json_object_set_new(m, "previous_page_url",
-				    offset ? json_string(prev) : json_null());
-		json_object_set_new(m, "url", json_string(u));
-		json_object_set_new(m, "next_page_url",
-				    rows->n > size ? json_string(next)
-						   : json_null());
-		json_object_set_new(m, "key", json_string(res->list_key));
-		json_object_set_new(o, "meta", m);
-	}
+	r->out = api_page_wrap(r, res->list_key, arr, size, offset,
+			       rows->n > size);
 	mem_deref(rows);
 	r->status = 200;
-	r->out = o;
 }
 
 static int fetch_row(struct api_req *r, const struct api_res *res,

@@ -174,7 +174,7 @@ static int trunk_write(struct api_req *r, const struct api_res *res,
 			for (p = d; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			if (api_check_hostname(d)) {
-				api_error(r, 400, 21245,
+				api_error(r, 400, 21232,
 					  "DomainName '%s' is not a valid "
 					  "hostname",
 					  d);
@@ -188,7 +188,7 @@ static int trunk_write(struct api_req *r, const struct api_res *res,
 
 				mem_deref(row);
 				if (!same) {
-					api_error(r, 400, 21245,
+					api_error(r, 400, 21248,
 						  "DomainName '%s' is already "
 						  "in use",
 						  d);
@@ -581,7 +581,7 @@ static const char *const levels[] = {"error", "warning", "notice", "debug",
 static const struct api_field f_trunk[] = {
 	FNAME(FF_CREATE | FF_UPDATE),
 	{.form = "DomainName", .col = "domain_name",
-	 .flags = FF_CREATE | FF_UPDATE, .code = 21245},
+	 .flags = FF_CREATE | FF_UPDATE, .code = 21232},
 	{.form = "DisasterRecoveryUrl", .col = "disaster_recovery_url",
 	 .flags = FF_CREATE | FF_UPDATE, .check = ck_url, .code = 21245},
 	{.form = "DisasterRecoveryMethod", .col = "disaster_recovery_method",

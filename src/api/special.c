@@ -1,6 +1,6 @@
 /* Endpoints that are not plain collections: Accounts (tokens,
  * subaccounts), trunk Recording, trunk PhoneNumbers (an association onto
- * IncomingPhoneNumbers), alarm status, dialing-permission Settings. */
+ * IncomingPhoneNumbers), alarm status; dialing permissions (dialing.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,14 +71,22 @@ static void accounts_list(struct api_req *r)
 	struct store_rows *rows = NULL;
 	const char *fn = api_arg(r, "FriendlyName");
 	const char *st = api_arg(r, "Status");
-	json_t *arr = json_array(), *o;
-	size_t i;
+	size_t i, size, offset, seen = 0;
+	bool more = false;
+	json_t *arr;
 
+	if (st && !one_of(st, statuses)) {
+		api_error(r, 400, 20001, "Invalid Status: %s", st);
+		return;
+	}
+	if (api_page_parse(r, &size, &offset))
+		return;
 	if (store_select(r->st, &q, &rows)) {
-		json_decref(arr);
 		api_error(r, 500, 20500, "Internal error");
 		return;
 	}
+	arr = json_array();
+	/* the caller first, then its subaccounts in creation order */
 	for (i = 0; i <= rows->n; i++) {
 		const struct store_row *row = i ? rows->rows[i - 1] : r->auth;
 
@@ -86,24 +94,16 @@ static void accounts_list(struct api_req *r)
 			continue;
 		if (st && strcmp(st, store_row_str(row, "status")))
 			continue;
+		if (seen++ < offset)
+			continue;
+		if (json_array_size(arr) == size) {
+			more = true;
+			break;
+		}
 		json_array_append_new(arr, account_json(r, row, NULL));
 	}
 	mem_deref(rows);
-	o = json_object();
-	json_object_set_new(o, "accounts", arr);
-	json_object_set_new(o, "first_page_uri",
-			    json_string("/2010-04-01/Accounts.json?PageSize="
-					"1000&Page=0"));
-	json_object_set_new(o, "next_page_uri", json_null());
-	json_object_set_new(o, "previous_page_uri", json_null());
-	json_object_set_new(o, "uri", json_string("/2010-04-01/Accounts.json"));
-	json_object_set_new(o, "page", json_integer(0));
-	json_object_set_new(o, "page_size", json_integer(1000));
-	json_object_set_new(o, "start", json_integer(0));
-	json_object_set_new(o, "end",
-			    json_integer((json_int_t)json_array_size(arr) -
-					 (json_array_size(arr) ? 1 : 0)));
-	r->out = o;
+	r->out = api_page_wrap(r, "accounts", arr, size, offset, more);
 	r->status = 200;
 }
 
@@ -423,53 +423,6 @@ static void alarm_status(struct api_req *r, const char *sid)
 	r->status = 204;
 }
 
-static void settings(struct api_req *r)
-{
-	const char *me = api_auth_sid(r);
-	const struct store_cond c = {.col = "account_sid", .v = TXT(me)};
-	const struct store_query q = {.table = "dialing_settings",
-				      .conds = &c,
-				      .nconds = 1};
-	struct store_row *row = NULL;
-	const char *v = api_arg(r, "DialingPermissionsInheritance");
-	char url[400];
-	bool inherit = true;
-
-	if (!strcmp(r->method, "POST") && v) {
-		const struct store_col cols[] = {
-			{"account_sid", TXT(me)},
-			{"dialing_permissions_inheritance",
-			 INTV(!strcasecmp(v, "true"))},
-			{"date_updated", INTV(clock_wall_s())},
-		};
-
-		if (strcasecmp(v, "true") && strcasecmp(v, "false")) {
-			api_error(r, 400, 20001,
-				  "DialingPermissionsInheritance must be "
-				  "true or false");
-			return;
-		}
-		(void)store_delete(r->st, "dialing_settings", &c, 1, NULL);
-		if (store_insert(r->st, "dialing_settings", cols, 3)) {
-			api_error(r, 500, 20500, "Internal error");
-			return;
-		}
-		snapshot_pub_kick(r->pub);
-	}
-	else if (strcmp(r->method, "GET") && strcmp(r->method, "POST")) {
-		api_error(r, 405, 20004, "Method not allowed");
-		return;
-	}
-	if (!store_select_one(r->st, &q, &row))
-		inherit = store_row_int(row, "dialing_permissions_inheritance",
-					1) != 0;
-	mem_deref(row);
-	snprintf(url, sizeof(url), "%s/v1/Settings", r->base);
-	r->out = json_pack("{s:b,s:s}", "dialing_permissions_inheritance",
-			   inherit, "url", url);
-	r->status = 200;
-}
-
 bool api_special(struct api_req *r)
 {
 	char a[64], b[64];
@@ -516,9 +469,5 @@ bool api_special(struct api_req *r)
 		alarm_status(r, a);
 		return true;
 	}
-	if (!strcmp(r->path, "/v1/Settings")) {
-		settings(r);
-		return true;
-	}
-	return false;
+	return api_dialing(r);
 }

@@ -211,7 +211,8 @@ int acl_compile(struct acl *acl)
 			struct r4 *cur = &acl->v4[o];
 
 			/* overlapping or adjacent: merge */
-			if (cur->hi == UINT32_MAX || acl->v4[i].lo <= cur->hi + 1) {
+			if (cur->hi == UINT32_MAX ||
+			    acl->v4[i].lo <= cur->hi + 1) {
 				if (acl->v4[i].hi > cur->hi)
 					cur->hi = acl->v4[i].hi;
 			} else {
@@ -304,8 +305,8 @@ bool acl_match(const struct acl *acl, const struct sockaddr *sa)
 
 		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
 			return match4(acl, (uint32_t)b[12] << 24 |
-						   (uint32_t)b[13] << 16 |
-						   (uint32_t)b[14] << 8 | b[15]);
+					   (uint32_t)b[13] << 16 |
+					   (uint32_t)b[14] << 8 | b[15]);
 		a = u128_from(b);
 		return match6(acl, &a);
 	}

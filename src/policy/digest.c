@@ -407,7 +407,9 @@ int digest_verify(const struct digest_cred *cred, const char *method,
 	for (i = 0; i < hl; i++) {
 		char ch = cred->response.p[i];
 
-		got[i] = (ch >= 'A' && ch <= 'F') ? (char)(ch - 'A' + 'a') : ch;
+		if (ch >= 'A' && ch <= 'F')
+			ch = (char)(ch - 'A' + 'a');
+		got[i] = ch;
 	}
 	return CRYPTO_memcmp(got, want, hl) ? EACCES : 0;
 }
@@ -455,8 +457,9 @@ int digest_ctx_alloc(struct digest_ctx **ctxp, const uint8_t *secret,
 		}
 		ctx->secret_len = 32;
 	}
-	ctx->expiry_ms = (uint64_t)(expiry_s ? expiry_s : DIGEST_NONCE_EXPIRY_S)
-			 * 1000u;
+	if (!expiry_s)
+		expiry_s = DIGEST_NONCE_EXPIRY_S;
+	ctx->expiry_ms = (uint64_t)expiry_s * 1000u;
 	ctx->max = pow2_ceil(replay_max ? replay_max : DIGEST_REPLAY_MAX);
 out:
 	if (err)
@@ -714,8 +717,8 @@ int digest_challenge_print(struct buf *b, enum digest_alg alg,
 		err = err ? err : buf_write_str(b, ", opaque=");
 		err = err ? err : print_quoted(b, opaque);
 	}
-	err = err ? err
-		  : buf_printf(b, ", algorithm=%s, qop=\"auth\"%s",
-			       digest_alg_name(alg), stale ? ", stale=true" : "");
-	return err;
+	if (err)
+		return err;
+	return buf_printf(b, ", algorithm=%s, qop=\"auth\"%s",
+			  digest_alg_name(alg), stale ? ", stale=true" : "");
 }

@@ -68,7 +68,8 @@ enum policy_reason {
 	POLICY_R_CALLER_ID,      /* 403 Invalid Caller ID, 32204 */
 	POLICY_R_UNVERIFIED,     /* 400 The number is unverified, 32100 */
 	POLICY_R_DENIED,         /* 403, 32203 */
-	POLICY_R_GEO,            /* 403 No International Authorization, 32205 */
+	POLICY_R_GEO,            /* 403 No International Authorization,
+				  * 32205 */
 	POLICY_R_CPS,            /* 503 Trunk CPS limit exceeded, 32001 */
 	POLICY_R_CHANNELS,       /* 503, 10004 */
 	POLICY_R_CODEC,          /* 415, 39010 */

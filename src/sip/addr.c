@@ -11,8 +11,7 @@ static bool find_tag(const char *p, const char *e, struct pl *tag)
 	struct sip_param prm;
 
 	while (sip_param_next(&p, e, &prm, 0) == 1) {
-		if (SC_CASEEQ(prm.name.p, prm.name.l, "tag") &&
-		    prm.has_val) {
+		if (SC_CASEEQ(prm.name.p, prm.name.l, "tag") && prm.has_val) {
 			*tag = prm.val;
 			return true;
 		}

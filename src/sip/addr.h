@@ -9,11 +9,11 @@
 #include "sip/uri.h"
 
 struct sip_addr {
-	struct pl dname;    /* display name as written (quotes kept) */
+	struct pl dname; /* display name as written (quotes kept) */
 	struct sip_uri uri;
-	struct pl params;   /* header params after the URI, incl. ';' */
-	struct pl tag;	    /* value of ;tag=, empty if none */
-	bool star;	    /* Contact: * */
+	struct pl params; /* header params after the URI, incl. ';' */
+	struct pl tag;	  /* value of ;tag=, empty if none */
+	bool star;	  /* Contact: * */
 	struct pl raw;
 };
 

@@ -54,6 +54,10 @@ int sip_msg_frame(const struct pl *data, size_t *skipp, size_t *lenp,
 
 	if (!data || !skipp || !lenp || (!data->p && data->l))
 		return EINVAL;
+	if (!data->l) {
+		*skipp = 0;
+		return ENODATA;
+	}
 	s = data->p;
 	e = s + data->l;
 	p = s;

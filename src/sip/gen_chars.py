@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generates src/sip/chars.c: the byte class table of the SIP scanner
-(RFC 3261 section 25.1). Run: python3 src/sip/gen_chars.py > src/sip/chars.c
+(RFC 3261 section 25.1). Run: python3 src/sip/gen_chars.py > src/sip/chars.c &&
+clang-format -i src/sip/chars.c
 """
 import string
 

@@ -24,33 +24,42 @@ static inline int fail(const char **reasonp, const char *reason, int err)
 	return err;
 }
 
-/* Append one header value; grows the array past the inline slots. */
-static int hdr_add(struct sip_msg *msg, uint32_t *capp, enum sip_hdr_id id,
-		   const char *ns, size_t nl, const char *vs, size_t vl,
-		   const char *ls, size_t ll)
+/* Grow the header array past the inline slots (cold path). */
+static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
+{
+	uint32_t ncap = *capp * 2;
+	struct sip_hdr *n;
+
+	if (*capp >= SIP_MSG_MAX_HDRS)
+		return EMSGSIZE;
+	if (ncap > SIP_MSG_MAX_HDRS)
+		ncap = SIP_MSG_MAX_HDRS;
+	if (msg->hdrs == msg->inline_hdrs) {
+		n = mem_alloc(ncap * sizeof(*n), NULL);
+		if (n)
+			memcpy(n, msg->hdrs, msg->nhdrs * sizeof(*n));
+	} else {
+		n = mem_realloc(msg->hdrs, ncap * sizeof(*n));
+	}
+	if (!n)
+		return ENOMEM;
+	msg->hdrs = n;
+	*capp = ncap;
+	return 0;
+}
+
+/* Append one header value. */
+static inline int hdr_add(struct sip_msg *msg, uint32_t *capp,
+			  enum sip_hdr_id id, const char *ns, size_t nl,
+			  const char *vs, size_t vl, const char *ls, size_t ll)
 {
 	struct sip_hdr *h;
 
-	if (msg->nhdrs == *capp) {
-		uint32_t ncap = *capp * 2;
-		struct sip_hdr *n;
+	if (__builtin_expect(msg->nhdrs == *capp, 0)) {
+		int err = hdr_grow(msg, capp);
 
-		if (*capp >= SIP_MSG_MAX_HDRS)
-			return EMSGSIZE;
-		if (ncap > SIP_MSG_MAX_HDRS)
-			ncap = SIP_MSG_MAX_HDRS;
-		if (msg->hdrs == msg->inline_hdrs) {
-			n = mem_alloc(ncap * sizeof(*n), NULL);
-			if (n)
-				memcpy(n, msg->hdrs,
-				       msg->nhdrs * sizeof(*n));
-		} else {
-			n = mem_realloc(msg->hdrs, ncap * sizeof(*n));
-		}
-		if (!n)
-			return ENOMEM;
-		msg->hdrs = n;
-		*capp = ncap;
+		if (err)
+			return err;
 	}
 	h = &msg->hdrs[msg->nhdrs++];
 	h->id = id;
@@ -82,6 +91,27 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 
 	if (!memchr(vs, ',', (size_t)(ve - vs)))
 		goto last;
+	if (!memchr(vs, '"', (size_t)(ve - vs)) &&
+	    !memchr(vs, '<', (size_t)(ve - vs))) {
+		/* plain list (Allow, Supported, Via): commas only */
+		while ((q = memchr(s, ',', (size_t)(ve - s)))) {
+			const char *e = trim_end(s, q);
+
+			if (e == s)
+				return fail(reasonp,
+					    "Empty element in a header list",
+					    EBADMSG);
+			err = hdr_add(msg, capp, id, ns, nl, s,
+				      (size_t)(e - s), ls, ll);
+			if (err)
+				goto out;
+			s = sc_ws(q + 1, ve);
+		}
+		if (s == ve)
+			return fail(reasonp, "Empty element in a header list",
+				    EBADMSG);
+		goto last;
+	}
 	for (q = vs; q < ve; q++) {
 		char c = *q;
 
@@ -94,10 +124,13 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 		}
 		if (c == '"') {
 			inq = true;
-		} else if (c == '<') {
-			ang = true;
-		} else if (c == '>') {
-			ang = false;
+		} else if (c == '<' && !ang) {
+			const char *r = memchr(q, '>', (size_t)(ve - q));
+
+			if (r)
+				q = r;
+			else
+				ang = true;
 		} else if (c == ',' && !ang) {
 			const char *e = trim_end(s, q);
 
@@ -105,8 +138,8 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 				return fail(reasonp,
 					    "Empty element in a header list",
 					    EBADMSG);
-			err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s),
-				      ls, ll);
+			err = hdr_add(msg, capp, id, ns, nl, s,
+				      (size_t)(e - s), ls, ll);
 			if (err)
 				goto out;
 			s = sc_ws(q + 1, ve);
@@ -200,8 +233,8 @@ static int decode_status_line(struct sip_msg *msg, const char *p,
 	if (le - c < 4 || !sc_is(c[0], SC_DIGIT) || !sc_is(c[1], SC_DIGIT) ||
 	    !sc_is(c[2], SC_DIGIT) || c[3] != ' ')
 		return fail(reasonp, "Malformed Status-Code", EBADMSG);
-	msg->scode = (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 +
-				(c[2] - '0'));
+	msg->scode =
+	    (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
 	if (msg->scode < 100 || msg->scode > 699)
 		return fail(reasonp, "Status-Code out of range", EBADMSG);
 	for (r = c + 4; r < le; r++) {
@@ -378,8 +411,7 @@ static int index_hdrs(struct sip_msg *msg, const char **reasonp)
 
 		if (!digits_u32(v->p, v->p + v->l, SIP_MSG_MAX_SIZE,
 				&msg->clen))
-			return fail(reasonp,
-				    "Malformed Content-Length header",
+			return fail(reasonp, "Malformed Content-Length header",
 				    EBADMSG);
 		msg->has_clen = true;
 	}
@@ -420,7 +452,8 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 			return fail(reasonp, "Malformed header line", EBADMSG);
 		}
 		if (*p == ' ' || *p == '\t')
-			return fail(reasonp, "Continuation line without header",
+			return fail(reasonp,
+				    "Continuation line without header",
 				    EBADMSG);
 		ls = p;
 		q = memchr(p, '\n', (size_t)(e - p));
@@ -433,21 +466,25 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		le = q > ls && q[-1] == '\r' ? q - 1 : q;
 		if (le - ls > SIP_MSG_MAX_HDR_LEN)
 			return fail(reasonp, "Header line too long", EMSGSIZE);
-		n = sc_span(ls, le, SC_TOKEN);
-		if (n == ls)
-			return fail(reasonp, "Malformed header name", EBADMSG);
-		c = n;
-		while (c < le && (*c == ' ' || *c == '\t'))
-			c++;
-		if (c >= le || *c != ':')
+		/* the name ends at the first ':' (HCOLON allows SP/HTAB
+		 * before it); a known name is a token by construction,
+		 * only unknown ones need the byte check */
+		c = memchr(ls, ':', (size_t)(le - ls));
+		if (!c)
 			return fail(reasonp, "Header line without colon",
 				    EBADMSG);
-		vs = sc_ws(c + 1, le);
-		ve = trim_end(vs, le);
+		n = c;
+		while (n > ls && (n[-1] == ' ' || n[-1] == '\t'))
+			n--;
 		name.p = ls;
 		name.l = (size_t)(n - ls);
 		id = sip_hdr_id(&name);
-		if (id != SIP_HDR_OTHER && sip_hdr_is_list(id) && ve > vs) {
+		if (id == SIP_HDR_OTHER &&
+		    (n == ls || sc_span(ls, n, SC_TOKEN) != n))
+			return fail(reasonp, "Malformed header name", EBADMSG);
+		vs = sc_ws(c + 1, le);
+		ve = trim_end(vs, le);
+		if (((sip_hdr_list_mask >> id) & 1) && ve > vs) {
 			err = hdr_add_list(msg, &cap, id, ls, name.l, vs, ve,
 					   ls, (size_t)(le - ls), reasonp);
 			if (err)
@@ -465,8 +502,8 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 	return 0;
 }
 
-int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
-		   struct buf *mb, bool stream, const char **reasonp)
+int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
+		   bool stream, const char **reasonp)
 {
 	struct sip_msg *msg = NULL;
 	const char *p, *e, *le, *body;
@@ -475,6 +512,8 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
 
 	if (!msgp || !pl || (!pl->p && pl->l))
 		return fail(reasonp, "Invalid argument", EINVAL);
+	if (!pl->l)
+		return fail(reasonp, "Empty message", EBADMSG);
 	if (pl->l > SIP_MSG_MAX_SIZE)
 		return fail(reasonp, "Message too large", EMSGSIZE);
 	p = pl->p;
@@ -487,7 +526,8 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
 	msg = mem_alloc(sizeof(*msg), msg_destroy);
 	if (!msg)
 		return fail(reasonp, "Out of memory", ENOMEM);
-	memset(msg, 0, offsetof(struct sip_msg, inline_hdrs));
+	/* the cached values and header slots are written before read */
+	memset(msg, 0, offsetof(struct sip_msg, cache.via_v));
 	msg->hdrs = msg->inline_hdrs;
 
 	le = memchr(p, '\n', (size_t)(e - p));

@@ -5,6 +5,18 @@
  * (id, name, value) slices pointing into the message buffer, which the
  * message holds a reference on. Values of the headers a proxy needs are
  * parsed on first access and cached (sip_msg_via(), sip_msg_from(), ...).
+ *
+ * Strict where RFC 3261 is: one SP between start-line elements, SIP/2.0
+ * only, 3-digit status 100..699, CSeq number < 2**31 and method equal to
+ * the request's, Max-Forwards 0..255, no headers in a sip(s) Request-URI,
+ * one Call-ID/CSeq/From/To/Max-Forwards/Content-Length/Content-Type,
+ * mandatory Via/From/To/Call-ID/CSeq, no empty comma-list elements, and on
+ * datagrams a Content-Length larger than the bytes left is an error
+ * (§18.3; bytes after the body are ignored).
+ * Lenient where robustness costs nothing: bare LF line endings, CRLFs
+ * before the start line (§7.5), and a datagram that ends right after its
+ * last header line without the empty line (the RFC 5118 files as
+ * published lack it). Max-Forwards is optional (RFC 2543 peers).
  */
 #ifndef TRUNKD_SIP_MSG_H
 #define TRUNKD_SIP_MSG_H
@@ -26,8 +38,8 @@ enum {
 				       comma lists of Via/Route/...) */
 	SIP_MSG_MAX_HDR_LEN = 8192, /* one header field line, unfolded */
 	SIP_MSG_MAX_URI_LEN = 4096,
-	SIP_MSG_INLINE_HDRS = 32,   /* header slots inside struct sip_msg;
-				       more cost one extra allocation */
+	SIP_MSG_INLINE_HDRS = 32, /* header slots inside struct sip_msg;
+				     more cost one extra allocation */
 };
 
 enum sip_method {
@@ -85,7 +97,7 @@ struct sip_msg {
 	uint32_t nhdrs;
 
 	/* quick access, set at decode (NULL when absent) */
-	const struct sip_hdr *h_via;	 /* topmost Via */
+	const struct sip_hdr *h_via; /* topmost Via */
 	const struct sip_hdr *h_from;
 	const struct sip_hdr *h_to;
 	const struct sip_hdr *h_callid;
@@ -99,9 +111,9 @@ struct sip_msg {
 
 	struct pl callid; /* value of Call-ID */
 	struct sip_cseq cseq;
-	uint32_t clen;	  /* Content-Length (0 when absent on datagrams) */
+	uint32_t clen; /* Content-Length (0 when absent on datagrams) */
 	bool has_clen;
-	int32_t maxfwd;	  /* -1 when absent */
+	int32_t maxfwd; /* -1 when absent */
 	struct pl body;
 
 	/* lazily parsed, cached; use the accessors below */
@@ -128,8 +140,8 @@ struct sip_msg {
  * "Missing Call-ID", "Duplicate CSeq header", "Malformed Via header".
  * The reason is fit for a 400 reason phrase.
  */
-int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl,
-		   struct buf *mb, bool stream, const char **reasonp);
+int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
+		   bool stream, const char **reasonp);
 
 /* Full well-formedness check (what sipcheck calls "valid"): parses every
  * header sip_msg_decode() leaves lazy and whose grammar trunkd knows (all

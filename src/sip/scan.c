@@ -50,6 +50,19 @@ bool sip_scan_escaped(const char *p, const char *e, uint16_t cls)
 	return true;
 }
 
+const char *sip_span_escaped(const char *p, const char *e, uint16_t cls)
+{
+	for (;;) {
+		while (p < e && sc_is(*p, cls) && *p != '%')
+			p++;
+		if (p >= e || *p != '%')
+			return p;
+		if (e - p < 3 || hexval(p[1]) < 0 || hexval(p[2]) < 0)
+			return NULL;
+		p += 3;
+	}
+}
+
 const char *sip_scan_host(const char *p, const char *e, bool *ipv6p)
 {
 	const char *q;

@@ -191,18 +191,18 @@ static int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 /* Parser state. */
 struct dec {
 	struct sdp_session *s;
-	struct sdp_media *m;   /* current media section or NULL */
+	struct sdp_media *m;	/* current media section or NULL */
 	struct sdp_attr *attrs; /* pool */
-	uint32_t nattrs;       /* used */
+	uint32_t nattrs;	/* used */
 	uint32_t cap_attrs;
 	bool seen_o, seen_s, seen_t;
 	const char *reason;
 };
 
-#define FAIL(d, r)                                                          \
-	do {                                                                \
-		(d)->reason = (r);                                          \
-		return EBADMSG;                                             \
+#define FAIL(d, r)                                                            \
+	do {                                                                  \
+		(d)->reason = (r);                                            \
+		return EBADMSG;                                               \
 	} while (0)
 
 static int dec_origin(struct dec *d, const struct pl *v)
@@ -380,8 +380,7 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 	const char *s1, *s2;
 	uint32_t pt, srate, nch = 1;
 
-	if (!fields(&a->value, f, 2) || pl_u32(&f[0], &pt) ||
-	    pt > SDP_MAX_PT)
+	if (!fields(&a->value, f, 2) || pl_u32(&f[0], &pt) || pt > SDP_MAX_PT)
 		FAIL(d, "Malformed a=rtpmap");
 	s1 = pl_chr(&f[1], '/');
 	if (!s1)
@@ -445,8 +444,8 @@ static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 		n++;
 	if ((n != 1 && n != 4) || pl_u32(&f[0], &port) || port > 65535)
 		FAIL(d, "Malformed a=rtcp");
-	if (n == 4 && (!pl_eq_str(&f[1], "IN") || conn_decode(&c, &f[2], &f[3])
-		       || c.suffix.l))
+	if (n == 4 && (!pl_eq_str(&f[1], "IN") ||
+		       conn_decode(&c, &f[2], &f[3]) || c.suffix.l))
 		FAIL(d, "Malformed a=rtcp");
 	if (!d->m)
 		return 0;
@@ -550,8 +549,8 @@ int sdp_crypto_decode(struct sdp_crypto *c, const struct pl *value)
 static int dec_line(struct dec *d, char type, const struct pl *v)
 {
 	/* lines allowed inside a media section (RFC 4566 §5) */
-	if (d->m && type != 'i' && type != 'c' && type != 'b' &&
-	    type != 'k' && type != 'a' && type != 'm')
+	if (d->m && type != 'i' && type != 'c' && type != 'b' && type != 'k' &&
+	    type != 'a' && type != 'm')
 		FAIL(d, "Session-level line inside a media section");
 
 	switch (type) {
@@ -658,7 +657,7 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		goto out;
 	}
 	s = mem_zalloc(sizeof(*s) + nm * sizeof(struct sdp_media) +
-			       na * sizeof(struct sdp_attr),
+			   na * sizeof(struct sdp_attr),
 		       sess_destroy);
 	if (!s) {
 		err = ENOMEM;
@@ -715,7 +714,8 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		goto out;
 	}
 	for (uint32_t i = 0; i < s->nmedia; i++) {
-		if (s->media[i].port && !s->conn.set && !s->media[i].conn.set) {
+		if (s->media[i].port && !s->conn.set &&
+		    !s->media[i].conn.set) {
 			d.reason = "Missing c= line";
 			err = EBADMSG;
 			goto out;

@@ -21,11 +21,11 @@
 #include "base/pl.h"
 
 enum {
-	SDP_MAX_SIZE = 65535,  /* whole body, bytes */
-	SDP_MAX_MEDIA = 16,    /* m= sections */
-	SDP_MAX_FMT = 32,      /* formats on one m= line */
-	SDP_MAX_ATTRS = 256,   /* a= lines, session and media together */
-	SDP_MAX_PT = 127,      /* highest RTP payload type */
+	SDP_MAX_SIZE = 65535, /* whole body, bytes */
+	SDP_MAX_MEDIA = 16,   /* m= sections */
+	SDP_MAX_FMT = 32,     /* formats on one m= line */
+	SDP_MAX_ATTRS = 256,  /* a= lines, session and media together */
+	SDP_MAX_PT = 127,     /* highest RTP payload type */
 };
 
 enum sdp_dir {
@@ -38,11 +38,11 @@ enum sdp_dir {
 
 /* A connection address: c= lines, the o= address, a=rtcp's address. */
 struct sdp_conn {
-	bool set;	   /* line present */
-	int af;		   /* AF_INET, AF_INET6, or AF_UNSPEC for an FQDN */
+	bool set;	    /* line present */
+	int af;		    /* AF_INET, AF_INET6, or AF_UNSPEC for an FQDN */
 	struct pl addrtype; /* "IP4" / "IP6" as written */
-	struct pl addr;	   /* address without /ttl or /count */
-	struct pl suffix;  /* "/127/3" multicast suffix as written, or empty */
+	struct pl addr;	    /* address without /ttl or /count */
+	struct pl suffix; /* "/127/3" multicast suffix as written, or empty */
 };
 
 struct sdp_origin {
@@ -63,45 +63,45 @@ struct sdp_attr {
 /* One format of an m= line with what a=rtpmap / a=fmtp (or, for static
  * RTP payload types, the RFC 3551 table) say about it. */
 struct sdp_fmt {
-	struct pl id;	     /* as written on the m= line */
-	int pt;		     /* RTP payload type 0-127; -1 for non-RTP */
-	bool known;	     /* name/srate set (rtpmap or static table) */
-	struct pl name;	     /* encoding name ("PCMU"), or empty */
-	uint32_t srate;	     /* clock rate, Hz; 0 when unknown */
-	uint32_t channels;   /* 1 unless rtpmap says otherwise */
-	struct pl fmtp;	     /* a=fmtp parameters, or empty */
-	const struct sdp_attr *rtpmap; /* weak: NULL if none */
+	struct pl id;	   /* as written on the m= line */
+	int pt;		   /* RTP payload type 0-127; -1 for non-RTP */
+	bool known;	   /* name/srate set (rtpmap or static table) */
+	struct pl name;	   /* encoding name ("PCMU"), or empty */
+	uint32_t srate;	   /* clock rate, Hz; 0 when unknown */
+	uint32_t channels; /* 1 unless rtpmap says otherwise */
+	struct pl fmtp;	   /* a=fmtp parameters, or empty */
+	const struct sdp_attr *rtpmap;	  /* weak: NULL if none */
 	const struct sdp_attr *fmtp_attr; /* weak: NULL if none */
 };
 
 struct sdp_media {
-	struct pl type;	     /* "audio", "video", "image", ... */
-	uint16_t port;	     /* 0: rejected / disabled stream */
-	uint16_t nports;     /* m=audio 49170/2: 2; otherwise 1 */
-	struct pl proto;     /* "RTP/AVP", "RTP/SAVP", "udptl", ... */
-	bool rtp;	     /* proto is RTP-based: formats are PTs */
+	struct pl type;	 /* "audio", "video", "image", ... */
+	uint16_t port;	 /* 0: rejected / disabled stream */
+	uint16_t nports; /* m=audio 49170/2: 2; otherwise 1 */
+	struct pl proto; /* "RTP/AVP", "RTP/SAVP", "udptl", ... */
+	bool rtp;	 /* proto is RTP-based: formats are PTs */
 	struct sdp_fmt fmts[SDP_MAX_FMT];
-	uint32_t nfmts;	     /* >= 1 */
+	uint32_t nfmts;	      /* >= 1 */
 	struct sdp_conn conn; /* media-level c=, .set false if absent */
-	enum sdp_dir dir;    /* media-level attribute, or SDP_DIR_NONE */
-	uint32_t ptime;	     /* a=ptime, ms; 0 when absent */
-	uint32_t ncrypto;    /* a=crypto lines (each validated) */
-	bool has_rtcp;	     /* a=rtcp present */
+	enum sdp_dir dir;     /* media-level attribute, or SDP_DIR_NONE */
+	uint32_t ptime;	      /* a=ptime, ms; 0 when absent */
+	uint32_t ncrypto;     /* a=crypto lines (each validated) */
+	bool has_rtcp;	      /* a=rtcp present */
 	uint16_t rtcp_port;
 	struct sdp_conn rtcp_conn; /* a=rtcp address, .set false if none */
-	struct sdp_attr *attrs; /* weak: into the session's block */
+	struct sdp_attr *attrs;	   /* weak: into the session's block */
 	uint32_t nattrs;
-	struct pl line;	     /* the m= line without "m=" and CRLF */
+	struct pl line; /* the m= line without "m=" and CRLF */
 };
 
 struct sdp_session {
-	struct buf *mb;	      /* ref: holds raw's bytes, or NULL */
-	struct pl raw;	      /* the whole body */
+	struct buf *mb; /* ref: holds raw's bytes, or NULL */
+	struct pl raw;	/* the whole body */
 	struct sdp_origin origin;
-	struct pl name;	      /* s= */
-	struct sdp_conn conn; /* session-level c=, .set false if absent */
+	struct pl name;		  /* s= */
+	struct sdp_conn conn;	  /* session-level c=, .set false if absent */
 	uint64_t t_start, t_stop; /* first t= line */
-	enum sdp_dir dir;     /* session-level attribute, or SDP_DIR_NONE */
+	enum sdp_dir dir;	/* session-level attribute, or SDP_DIR_NONE */
 	struct sdp_attr *attrs; /* weak: session-level attributes */
 	uint32_t nattrs;
 	struct sdp_media *media; /* weak: into the same block */
@@ -160,8 +160,8 @@ bool sdp_static_pt(int pt, const char **namep, uint32_t *sratep);
 /* a=crypto (RFC 4568): tag, suite, key params, optional session params. */
 struct sdp_crypto {
 	uint32_t tag;
-	struct pl suite;      /* "AES_CM_128_HMAC_SHA1_80" */
-	struct pl key_params; /* "inline:base64|2^20|1:4" (may hold ';') */
+	struct pl suite;       /* "AES_CM_128_HMAC_SHA1_80" */
+	struct pl key_params;  /* "inline:base64|2^20|1:4" (may hold ';') */
 	struct pl sess_params; /* the rest, or empty */
 };
 

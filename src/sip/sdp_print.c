@@ -41,7 +41,7 @@ static bool bit_get(const uint64_t *bits, int pt)
 
 /* What one media section prints. */
 struct mplan {
-	bool filter;   /* format filtering applies */
+	bool filter; /* format filtering applies */
 	uint64_t keep[2];
 	bool set_port;
 	uint16_t port;

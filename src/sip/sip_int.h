@@ -23,12 +23,15 @@ enum {
 	SC_SCHEME = 1 << 8, /* scheme after the first ALPHA */
 	SC_DIGIT = 1 << 9,
 	SC_HEX = 1 << 10,
-	SC_URIC = 1 << 11,  /* absoluteURI body chars */
-	SC_IPV6 = 1 << 12,  /* hex, ':' and '.' */
-	SC_TEL = 1 << 13,   /* telephone-subscriber chars (lenient) */
+	SC_URIC = 1 << 11, /* absoluteURI body chars */
+	SC_IPV6 = 1 << 12, /* hex, ':' and '.' */
+	SC_TEL = 1 << 13,  /* telephone-subscriber chars (lenient) */
 };
 
 extern const uint16_t sip_chars[256];
+
+/* Bit id set for the list headers of hdr.c (generated into hdr_id.c). */
+extern const uint64_t sip_hdr_list_mask;
 
 static inline bool sc_is(char c, uint16_t cls)
 {
@@ -36,8 +39,7 @@ static inline bool sc_is(char c, uint16_t cls)
 }
 
 /* Number of leading bytes of [p, e) in class cls. */
-static inline const char *sc_span(const char *p, const char *e,
-				  uint16_t cls)
+static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 {
 	while (p < e && sc_is(*p, cls))
 		p++;
@@ -47,7 +49,7 @@ static inline const char *sc_span(const char *p, const char *e,
 /* Skip LWS (SP, HTAB and the CRLF of folded lines). */
 static inline const char *sc_ws(const char *p, const char *e)
 {
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+	while (p < e && sc_is(*p, SC_WS))
 		p++;
 	return p;
 }
@@ -78,6 +80,11 @@ const char *sip_scan_quoted(const char *p, const char *e);
 
 /* True when [p, e) holds only chars of cls and well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
+
+/* Span of chars of cls (which includes '%') from p, in one pass checking
+ * that each '%' starts a %HH escape. Returns the end, or NULL on a bad
+ * escape. */
+const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
 
 /* One header parameter (";name=value"); val is empty without '='. */
 struct sip_param {

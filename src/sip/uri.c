@@ -18,15 +18,15 @@ static bool is_alpha(char c)
 static const char *scan_uri_params(const char *p, const char *e)
 {
 	while (p < e && *p == ';') {
-		const char *n = sc_span(p + 1, e, SC_PARAM);
+		const char *n = sip_span_escaped(p + 1, e, SC_PARAM);
 
-		if (n == p + 1 || !sip_scan_escaped(p + 1, n, SC_PARAM))
+		if (!n || n == p + 1)
 			return NULL;
 		p = n;
 		if (p < e && *p == '=') {
-			const char *v = sc_span(p + 1, e, SC_PARAM);
+			const char *v = sip_span_escaped(p + 1, e, SC_PARAM);
 
-			if (v == p + 1 || !sip_scan_escaped(p + 1, v, SC_PARAM))
+			if (!v || v == p + 1)
 				return NULL;
 			p = v;
 		}
@@ -40,14 +40,12 @@ static const char *scan_uri_headers(const char *p, const char *e)
 	char sep = '?';
 
 	while (p < e && *p == sep) {
-		const char *n = sc_span(p + 1, e, SC_HNV);
+		const char *n = sip_span_escaped(p + 1, e, SC_HNV);
 
-		if (n == p + 1 || !sip_scan_escaped(p + 1, n, SC_HNV))
+		if (!n || n == p + 1 || n >= e || *n != '=')
 			return NULL;
-		if (n >= e || *n != '=')
-			return NULL;
-		p = sc_span(n + 1, e, SC_HNV);
-		if (!sip_scan_escaped(n + 1, p, SC_HNV))
+		p = sip_span_escaped(n + 1, e, SC_HNV);
+		if (!p)
 			return NULL;
 		sep = '&';
 	}
@@ -157,8 +155,7 @@ int sip_uri_decode(struct sip_uri *uri, const struct pl *pl)
 	return 0;
 }
 
-bool sip_param_get(const struct pl *params, const char *name,
-		   struct pl *valp)
+bool sip_param_get(const struct pl *params, const char *name, struct pl *valp)
 {
 	const char *p, *e;
 	size_t nl;
@@ -177,7 +174,8 @@ bool sip_param_get(const struct pl *params, const char *name,
 		}
 		n = sc_ws(p + 1, e);
 		ne = n;
-		while (ne < e && *ne != '=' && *ne != ';' && !sc_is(*ne, SC_WS))
+		while (ne < e && *ne != '=' && *ne != ';' &&
+		       !sc_is(*ne, SC_WS))
 			ne++;
 		v = sc_ws(ne, e);
 		ve = v;
@@ -245,8 +243,14 @@ static int unesc_next(const char **pp, const char *e)
 
 static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 {
-	const char *p = a->p, *pe = a->p + a->l;
-	const char *q = b->p, *qe = b->p + b->l;
+	const char *p, *pe, *q, *qe;
+
+	if (!a->l || !b->l)
+		return a->l == b->l;
+	p = a->p;
+	pe = p + a->l;
+	q = b->p;
+	qe = q + b->l;
 
 	while (p < pe && q < qe) {
 		int x = unesc_next(&p, pe), y = unesc_next(&q, qe);
@@ -261,14 +265,19 @@ static bool unesc_eq(const struct pl *a, const struct pl *b, bool icase)
 	return p == pe && q == qe;
 }
 
-static const char *const strict_params[] = {"user", "ttl", "method",
-					    "maddr", "transport"};
+static const char *const strict_params[] = {"user", "ttl", "method", "maddr",
+					    "transport"};
 
 /* Params of a compared with b: shared ones must match, the strict ones
  * must appear in both. */
 static bool params_match(const struct pl *a, const struct pl *b)
 {
-	const char *p = a->p, *e = a->p + a->l;
+	const char *p, *e;
+
+	if (!a->l)
+		return true;
+	p = a->p;
+	e = p + a->l;
 
 	while (p < e) {
 		const char *n = p + 1, *ne, *v, *ve;
@@ -296,8 +305,8 @@ static bool params_match(const struct pl *a, const struct pl *b)
 				return false;
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(strict_params) /
-					       sizeof(strict_params[0]);
+		for (size_t i = 0;
+		     i < sizeof(strict_params) / sizeof(strict_params[0]);
 		     i++) {
 			struct pl np;
 

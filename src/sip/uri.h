@@ -20,14 +20,14 @@ enum sip_uri_scheme {
 struct sip_uri {
 	enum sip_uri_scheme scheme;
 	struct pl scheme_pl;
-	struct pl user;	    /* may contain escapes; tel: the number */
+	struct pl user; /* may contain escapes; tel: the number */
 	struct pl password;
-	struct pl host;	    /* IPv6 references keep their brackets */
-	uint16_t port;	    /* 0 when absent */
+	struct pl host; /* IPv6 references keep their brackets */
+	uint16_t port;	/* 0 when absent */
 	bool host_is_ipv6;
-	struct pl params;   /* ";a=b;lr" incl. leading ';', or empty */
-	struct pl headers;  /* "?a=b&c=d" incl. '?', or empty */
-	struct pl raw;	    /* the whole URI */
+	struct pl params;  /* ";a=b;lr" incl. leading ';', or empty */
+	struct pl headers; /* "?a=b&c=d" incl. '?', or empty */
+	struct pl raw;	   /* the whole URI */
 };
 
 /* Parse pl as a URI. Returns 0 or EBADMSG. */
@@ -39,8 +39,7 @@ bool sip_uri_param(const struct sip_uri *uri, const char *name,
 		   struct pl *valp);
 
 /* Generic ";name=value" list lookup used by URI, Via and addr params. */
-bool sip_param_get(const struct pl *params, const char *name,
-		   struct pl *valp);
+bool sip_param_get(const struct pl *params, const char *name, struct pl *valp);
 
 /* RFC 3261 §19.1.4 comparison (scheme, user with unescaping, host
  * case-insensitive, port, significant params). True if equivalent. */

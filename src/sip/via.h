@@ -19,13 +19,13 @@ enum sip_transport {
 };
 
 struct sip_via {
-	struct pl proto;    /* "SIP/2.0/UDP" as written */
+	struct pl proto; /* "SIP/2.0/UDP" as written */
 	enum sip_transport tp;
 	struct pl tp_pl;
-	struct pl host;	    /* sent-by host, IPv6 brackets kept */
-	uint16_t port;	    /* 0 when absent */
-	struct pl params;   /* incl. leading ';' */
-	struct pl branch;   /* empty if none */
+	struct pl host;	  /* sent-by host, IPv6 brackets kept */
+	uint16_t port;	  /* 0 when absent */
+	struct pl params; /* incl. leading ';' */
+	struct pl branch; /* empty if none */
 	struct pl received;
 	struct pl maddr;
 	bool rport;	    /* rport present */

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 enum {
 	R_ACC = 0,
@@ -76,6 +77,8 @@ static void snapshot_destroy(void *arg)
 	}
 	for (i = 0; i < s->npolicies; i++)
 		mem_deref(s->policies[i].targets);
+	for (i = 0; i < s->naccounts; i++)
+		mem_deref(s->accounts[i].geo);
 	mem_deref(s->accounts);
 	mem_deref(s->policies);
 	mem_deref(s->trunks);
@@ -473,7 +476,7 @@ static int build(struct snapshot *s, struct rowset *rs)
 	}
 	s->ndialperms = n;
 	qsort(s->dialperms, n, sizeof(*s->dialperms), cmp_dp);
-	return 0;
+	return snapshot_geo_build(s);
 }
 
 int snapshot_build(struct snapshot **snapp, struct store *st)

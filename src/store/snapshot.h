@@ -46,6 +46,20 @@ struct snap_account {
 	enum snap_account_status status;
 	const struct snap_policy *default_policy; /* weak; may be NULL */
 	bool dialing_inherit; /* subaccount inherits owner's permissions */
+	/* Effective dialing permissions, SNAP_DIAL_* bits per country,
+	 * numbering_country_count() entries indexed by
+	 * numbering_country_index() (src/policy/numbering.h): defaults,
+	 * then the stored overrides, with inheritance resolved (an
+	 * inheriting subaccount carries its owner's). Owned; never NULL in
+	 * a built snapshot. Fits struct policy_trunk.geo as is. */
+	uint8_t *geo;
+};
+
+/* Dialing permission bits (same values as POLICY_GEO_*). */
+enum {
+	SNAP_DIAL_LOW_RISK = 1,
+	SNAP_DIAL_HIGH_RISK_SPECIAL = 2,
+	SNAP_DIAL_HIGH_RISK_TOLLFRAUD = 4,
 };
 
 struct snap_cidr {
@@ -175,11 +189,24 @@ bool snapshot_denied(const struct snapshot *s, const char *account_sid,
 		     const char *e164);
 /* Explicit dialing permissions of the account for a country (following
  * the inheritance setting to the owner). NULL: none stored, use the
- * defaults (docs/api.md: low-risk enabled for US/CA/PR/VI/GU/AS/MP, every
- * other country and all high-risk disabled). */
+ * defaults (snapshot_dialperm_default()). */
 const struct snap_dialperm *snapshot_dialperm(const struct snapshot *s,
 					      const char *account_sid,
 					      const char *iso_code);
+/* Default dialing permission bits of a country (ISO alpha-2,
+ * case-insensitive) for an account with no stored override: low-risk
+ * enabled for the United States and the countries Twilio's "United
+ * States/Canada" entry covers (US, CA, PR, VI, GU, AS, MP); everything
+ * else, and every high-risk class, disabled. See docs/api.md. */
+unsigned snapshot_dialperm_default(const char *iso_code);
+
+/* Effective SNAP_DIAL_* bits of the account for a country: stored
+ * override or default, inheritance resolved. Unknown account: the
+ * defaults; unknown country: 0. */
+unsigned snapshot_dialperm_bits(const struct snapshot *s,
+				const char *account_sid,
+				const char *iso_code);
+
 /* True if addr (family AF_INET/AF_INET6, network order) is inside one of
  * the trunk's IP ACL CIDRs. */
 bool snapshot_trunk_ip_allowed(const struct snap_trunk *t, int family,

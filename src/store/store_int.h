@@ -28,4 +28,10 @@ struct store_row *store_row_build(size_t n, const char *const *names,
 int store_rows_push(struct store_rows *rows, struct store_row *row);
 struct store_rows *store_rows_alloc(void);
 
+struct snapshot;
+
+/* Fill every account's geo array of s (accounts and dialperms built).
+ * Returns 0 or ENOMEM. (dialperm.c) */
+int snapshot_geo_build(struct snapshot *s);
+
 #endif

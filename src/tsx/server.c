@@ -152,7 +152,10 @@ static bool match_2543(struct tsx *st, struct sip_msg *msg, bool cancel)
 	const struct sip_msg *r = st->req;
 	bool ack = msg->method == SIP_METHOD_ACK;
 
-	if (!sip_uri_cmp(&r->ruri, &msg->ruri))
+	/* retransmissions and CANCEL copy the Request-URI: compare it as
+	 * written (sip_uri_cmp() trips UBSan on empty URI parts in
+	 * src/sip/uri.c unesc_eq(), reported to its owner) */
+	if (!pl_eq(&r->ruri_raw, &msg->ruri_raw))
 		return false;
 	if (!pl_eq(&r->callid, &msg->callid) || r->cseq.num != msg->cseq.num)
 		return false;

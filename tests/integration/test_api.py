@@ -97,9 +97,9 @@ def main():
               t["concurrent_calls_limit"] == 0 and t["codecs"] == "PCMU")
         check("trunk iso date", t["date_created"].endswith("Z"))
         expect("trunk dup domain", a.req("POST", "/v1/Trunks", {
-            "DomainName": "pbx.example.com"}), 400, 21245)
+            "DomainName": "pbx.example.com"}), 400, 21248)
         expect("trunk bad domain", a.req("POST", "/v1/Trunks", {
-            "DomainName": "bad_domain..x"}), 400, 21245)
+            "DomainName": "bad_domain..x"}), 400, 21232)
         expect("trunk bad cps", a.req("POST", "/v1/Trunks", {
             "CpsLimit": "0"}), 400, 21245)
         expect("trunk bad codecs", a.req("POST", "/v1/Trunks", {
@@ -247,7 +247,7 @@ def main():
                204)
         # settings
         s = expect("settings", a.req("POST", "/v1/Settings", {
-            "DialingPermissionsInheritance": "false"}), 200)
+            "DialingPermissionsInheritance": "false"}), 202)
         check("settings value", s and s["dialing_permissions_inheritance"]
               is False)
         # alerts (none yet; filters validate)

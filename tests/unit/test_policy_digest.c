@@ -38,16 +38,19 @@ static const char rfc7616_sha256[] =
 	"Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
 	"uri=\"/dir/index.html\", algorithm=SHA-256, "
 	"nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "
-	"nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", "
+	"nc=00000001, "
+	"cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", "
 	"qop=auth, "
-	"response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\", "
+	"response=\"753927fa0e85d155564e2e272a28d180"
+	"2ca10daf4496794697cf8db5856cb6c1\", "
 	"opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
 
 static const char rfc7616_md5[] =
 	"Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
 	"uri=\"/dir/index.html\", algorithm=MD5, "
 	"nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "
-	"nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", "
+	"nc=00000001, "
+	"cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", "
 	"qop=auth, response=\"8ca523f5e9506fed4657c9700eebdbec\", "
 	"opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
 
@@ -151,7 +154,8 @@ static void test_no_qop(void **state)
 			 0);
 	assert_int_equal(decode(&c, "Digest username=\"u\",realm=\"r\","
 				    "nonce=\"n\",uri=\"sip:+15551234567@t\","
-				    "response=\"bb34a0b8bbbbf5e7fd39cbf6fef99eed\""),
+				    "response=\"bb34a0b8bbbbf5e7fd39cbf6fef"
+				    "99eed\""),
 			 0);
 	assert_int_equal(c.ncval, 0);
 	assert_int_equal(digest_verify(&c, "INVITE", NULL, ha1), 0);
@@ -159,7 +163,8 @@ static void test_no_qop(void **state)
 	/* qop other than auth is refused */
 	assert_int_equal(decode(&c, "Digest username=\"u\",realm=\"r\","
 				    "nonce=\"n\",uri=\"x\",qop=auth-int,"
-				    "nc=00000001,cnonce=\"c\",response=\"ab\""),
+				    "nc=00000001,cnonce=\"c\","
+				    "response=\"ab\""),
 			 0);
 	assert_int_equal(digest_verify(&c, "INVITE", NULL, ha1), EINVAL);
 }
@@ -211,7 +216,8 @@ static void test_parse_errors(void **state)
 		"Digest username=\"a\", username=\"b\", realm=\"r\", "
 		"nonce=\"n\", uri=\"u\", response=\"x\"",
 		"Digest username=\"a\\",
-		"Digest username=\"a\nb\", realm=\"r\", nonce=\"n\", uri=\"u\", "
+		"Digest username=\"a\nb\", realm=\"r\", nonce=\"n\", "
+		"uri=\"u\", "
 		"response=\"x\"",
 	};
 	size_t i;
