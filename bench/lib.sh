@@ -77,26 +77,37 @@ bench_wait_exit() {
 	return 1
 }
 
-# bench_free_port [tcp]: a port free for UDP (and TCP) on 127.0.0.1.
+# bench_free_port: a port free for UDP and TCP on 127.0.0.1, never one
+# handed out before in this run (two picks before either is bound must
+# not collide).
 bench_free_port() {
-	python3 - "$@" <<'EOF'
+	python3 - "$BENCH_TMP/ports" <<'EOF'
 import random, socket, sys
-for _ in range(200):
+path = sys.argv[1]
+try:
+    used = set(open(path).read().split())
+except OSError:
+    used = set()
+for _ in range(500):
     # above the kernel's ephemeral range and trunkd's media ranges
     p = random.randint(61000, 64999)
+    if str(p) in used:
+        continue
     socks = []
     try:
         for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
             s = socket.socket(socket.AF_INET, k)
             socks.append(s)
             s.bind(("127.0.0.1", p))
-        print(p)
-        sys.exit(0)
     except OSError:
-        pass
+        continue
     finally:
         for s in socks:
             s.close()
+    with open(path, "a") as f:
+        f.write("%d\n" % p)
+    print(p)
+    sys.exit(0)
 sys.exit(1)
 EOF
 }
