@@ -128,7 +128,7 @@ measure() {
 	bench_log "$srv @ $rate/s: ok=$PBX_OK failed=$PBX_FAILED" \
 		"sipp_rc=$PBX_RC achieved=${PBX_RATE}/s" \
 		"cpu=$(((t1 - t0) * 1000 / CLK_TCK))ms" \
-		"cpu/call=$(eval echo \$CPU_$srv)us"
+		"cpu/call=$(c=CPU_$srv; echo "${!c}")us"
 }
 
 # Servers alternate; with CPS_REPEAT > 1 each keeps its lowest CPU per call

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the benchmark scripts (bench/cps.sh, bench/mem.sh,
 # bench/media.sh). Source it; it defines functions and a cleanup trap,
 # nothing runs at load time except variable defaults.

@@ -67,6 +67,7 @@ run() {
 		else print "nan" }')"
 }
 
+CPU_trunkd=nan LOSS_trunkd=nan CPU_rtpengine=nan LOSS_rtpengine=nan
 run trunkd
 if command -v rtpengine >/dev/null; then
 	run rtpengine || bench_log "rtpengine could not run here"

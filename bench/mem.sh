@@ -113,7 +113,7 @@ trunkd_up churn
 rss_start=$(bench_rss_kb "$TRUNKD_PID")
 pbx_start churn "$TOTAL" 0 $((RATE * 5))
 t_start=$SECONDS
-marks=() rss_marks=() steady_mark= steady_rss=
+marks=() rss_marks=() steady_mark="" steady_rss=""
 next=$((TOTAL / 5))
 deadline=$((SECONDS + TOTAL * 3 / RATE + 60))
 while [ $SECONDS -lt $deadline ] && kill -0 "$PBX_PID" 2>/dev/null; do
