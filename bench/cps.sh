@@ -114,9 +114,10 @@ measure() {
 		;;
 	esac
 	sleep 0.5
-	t0=$([ -n "$SERVER_PID" ] && bench_ticks "$SERVER_PID" || echo 0)
+	t0=0 t1=0
+	[ -n "$SERVER_PID" ] && t0=$(bench_ticks "$SERVER_PID")
 	run_pbx "$name" "$rate" "$SERVER_PORT"
-	t1=$([ -n "$SERVER_PID" ] && bench_ticks "$SERVER_PID" || echo 0)
+	[ -n "$SERVER_PID" ] && t1=$(bench_ticks "$SERVER_PID")
 	if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		bench_log "$srv died during the run"
 		PBX_FAILED=$((rate * SECS))
@@ -124,7 +125,14 @@ measure() {
 	[ -n "$SERVER_PID" ] && bench_stop "$SERVER_PID"
 	bench_stop "$CARRIER_PID"
 	printf -v "FAILED_$srv" %s "$PBX_FAILED"
-	printf -v "CPU_$srv" %s "$(bench_us_per $((t1 - t0)) "$PBX_OK")"
+	if [ -n "$SERVER_PID" ] && { [ -z "$t0" ] || [ -z "$t1" ] ||
+		[ "$t1" -le "$t0" ]; }; then
+		bench_log "$srv: no CPU reading (ticks '$t0' -> '$t1')"
+		printf -v "CPU_$srv" %s nan
+		t0=0 t1=0
+	else
+		printf -v "CPU_$srv" %s "$(bench_us_per $((t1 - t0)) "$PBX_OK")"
+	fi
 	bench_log "$srv @ $rate/s: ok=$PBX_OK failed=$PBX_FAILED" \
 		"sipp_rc=$PBX_RC achieved=${PBX_RATE}/s" \
 		"cpu=$(((t1 - t0) * 1000 / CLK_TCK))ms" \
@@ -142,11 +150,12 @@ for rate in $RATES; do
 			measure "$srv" "$rate" "$rep"
 			f=FAILED_$srv c=CPU_$srv
 			fails[$srv]=$((${fails[$srv]:-0} + ${!f}))
-			if [ -z "${best[$srv]:-}" ] || [ "${!c}" = nan ] ||
-				{ [ "${best[$srv]}" != nan ] &&
-					[ "${!c}" -lt "${best[$srv]}" ]; }; then
-				best[$srv]=${!c}
+			b=${best[$srv]:-nan}
+			if [ "${!c}" != nan ] && { [ "$b" = nan ] ||
+				[ "${!c}" -lt "$b" ]; }; then
+				b=${!c}
 			fi
+			best[$srv]=$b
 		done
 	done
 	line="cps $rate:"

@@ -53,7 +53,7 @@ bench_spawn() {
 # bench_stop PID: SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit
 # status when it was our child.
 bench_stop() {
-	local p=$1 i rc=0
+	local p=$1 rc=0
 	kill -TERM "$p" 2>/dev/null || return 0
 	bench_wait_exit "$p" 10 || kill -KILL "$p" 2>/dev/null
 	wait "$p" 2>/dev/null || rc=$?
@@ -146,23 +146,27 @@ EOF
 
 # bench_ticks PID...: user+system clock ticks used so far by each PID and
 # its live direct children (kamailio's workers), summed. Threads are
-# included in a process's own counters.
+# included in a process's own counters. Processes that vanish while /proc
+# is read are skipped. Prints nothing and fails when no PID was found.
 bench_ticks() {
-	local pids=" $* "
-	awk -v pids="$pids" '
-	{
-		# comm (field 2) may hold spaces: parse after the last ")"
-		line = $0
-		i = index(line, ")")
-		while ((j = index(substr(line, i + 1), ")")) > 0)
-			i += j
-		split(substr(line, i + 2), f, " ")
-		# f[1]=state f[2]=ppid ... f[12]=utime f[13]=stime
-		pid = substr(line, 1, index(line, " ") - 1)
-		if (index(pids, " " pid " ") || index(pids, " " f[2] " "))
-			t += f[12] + f[13]
-	}
-	END { printf "%d\n", t }' /proc/[0-9]*/stat 2>/dev/null
+	python3 - "$@" <<'EOF'
+import os, sys
+pids = set(sys.argv[1:])
+total, seen = 0, 0
+for d in os.listdir("/proc"):
+    if not d.isdigit():
+        continue
+    try:
+        with open("/proc/%s/stat" % d) as f:
+            s = f.read()
+    except OSError:
+        continue
+    f = s[s.rindex(")") + 2:].split()
+    if d in pids or f[1] in pids:
+        total += int(f[11]) + int(f[12])
+        seen += d in pids
+sys.exit(1) if not seen else print(total)
+EOF
 }
 
 # bench_rss_kb PID: resident set size (VmRSS) in KB.
