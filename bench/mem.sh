@@ -6,8 +6,9 @@
 #  1. MEM_CALLS concurrent calls (SIPp UAC, -d 60000 -l MEM_CALLS, placed
 #     at MEM_RATE/s): VmRSS before the first call and at the plateau once
 #     every call is placed; per_call = (plateau - before) / established.
-#     Each call holds 4 media sockets (RTP+RTCP on both legs), so the
-#     count is capped by the open-files limit; the output says so.
+#     When media is anchored each call holds 4 sockets (RTP+RTCP on both
+#     legs); a probe measures the descriptors per call and the count is
+#     capped by the open-files limit; the output says so.
 #  2. A fresh trunkd, MEM_TOTAL short calls at MEM_RATE/s: VmRSS after
 #     each 20% of them (20k, 40k, ...) and after the last one; growth =
 #     end - the first sample taken after MEM_LINGER_S s of load (trunkd
@@ -32,18 +33,6 @@ MEDIA_PORTS=12000-59999
 
 command -v sipp >/dev/null || bench_die "sipp not installed"
 
-# Each call: 4 media sockets in trunkd; keep 1,000 descriptors spare.
-nofile=$(ulimit -n)
-[ "$nofile" = unlimited ] && nofile=1048576
-ulimit -n "$(ulimit -Hn)" 2>/dev/null && nofile=$(ulimit -n)
-[ "$nofile" = unlimited ] && nofile=1048576
-cap=$(((nofile - 1000) / 4))
-note=
-if [ "$CALLS" -gt "$cap" ]; then
-	note=" (capped from $CALLS: open-files limit $nofile, 4 media sockets per call)"
-	bench_log "open-files limit $nofile allows $cap calls, not $CALLS"
-	CALLS=$cap
-fi
 
 # trunkd_up NAME: fresh trunkd + carrier; sets TRUNKD_PID etc.
 trunkd_up() {
@@ -69,6 +58,41 @@ pbx_start() {
 	PBX_PID=$!
 	BENCH_PIDS+=("$PBX_PID")
 }
+
+# -- 0. descriptors per call ------------------------------------------------
+# With media anchored, each call holds sockets in trunkd (RTP+RTCP on both
+# legs: 4); the open-files limit then caps the number of concurrent calls.
+# A probe of PROBE held calls on a throw-away trunkd measures it.
+nofile=$(ulimit -n)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null && nofile=$(ulimit -n)
+[ "$nofile" = unlimited ] && nofile=1048576
+PROBE=200
+trunkd_up probe
+fd0=$(find "/proc/$TRUNKD_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
+pbx_start probe "$PROBE" 60000 "$PROBE"
+for ((i = 0; i < 30; i++)); do
+	[ "$(bench_sipp_col "$PBX_STF" "CurrentCall")" -ge "$PROBE" ] && break
+	sleep 0.5
+done
+sleep 1
+fd1=$(find "/proc/$TRUNKD_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
+bench_stop "$PBX_PID"
+bench_stop "$TRUNKD_PID"
+bench_stop "$CARRIER_PID"
+fd_per_call=$(awk -v a="$fd0" -v b="$fd1" -v n="$PROBE" \
+	'BEGIN { printf "%.1f", (b - a) / n }')
+note=
+if awk -v f="$fd_per_call" 'BEGIN { exit !(f >= 0.5) }'; then
+	cap=$(awk -v f="$fd_per_call" -v n="$nofile" \
+		'BEGIN { printf "%d", (n - 1000) / f }')
+	if [ "$CALLS" -gt "$cap" ]; then
+		note=" (capped from $CALLS: open-files limit $nofile, $fd_per_call descriptors per call)"
+		bench_log "open-files limit $nofile allows $cap calls, not $CALLS"
+		CALLS=$cap
+	fi
+fi
+bench_log "trunkd holds $fd_per_call descriptors per call" \
+	"(0: media not anchored)"
 
 # -- 1. per established call ------------------------------------------------
 trunkd_up held
@@ -121,7 +145,7 @@ while [ $SECONDS -lt $deadline ] && kill -0 "$PBX_PID" 2>/dev/null; do
 		$(bench_sipp_col "$PBX_STF" "FailedCall(C)")))
 	if [ "$done_" -ge "$next" ] && [ "$next" -lt "$TOTAL" ]; then
 		r=$(bench_rss_kb "$TRUNKD_PID")
-		marks+=("$next") rss_marks+=("$r")
+		marks+=("$done_") rss_marks+=("$r")
 		bench_log "churn: $done_ calls done after" \
 			"$((SECONDS - t_start)) s, rss=${r}KB"
 		if [ -z "$steady_mark" ] &&
@@ -151,7 +175,8 @@ else
 fi
 
 k() { awk -v n="$1" 'BEGIN { printf "%dk", n / 1000 }'; }
-echo "mem: per_call=${per_call}KB calls=$up$note failed=$failed" \
+echo "mem: per_call=${per_call}KB calls=$up$note fds/call=$fd_per_call" \
+	"failed=$failed" \
 	"rss_after_$(k "$mark")=${rss_mark:-nan}KB" \
 	"rss_after_$(k "$TOTAL")=${rss_end}KB" \
 	"growth=$growth churn_failed=$cfailed"
