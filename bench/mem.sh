@@ -86,7 +86,8 @@ if awk -v f="$fd_per_call" 'BEGIN { exit !(f >= 0.5) }'; then
 	cap=$(awk -v f="$fd_per_call" -v n="$nofile" \
 		'BEGIN { printf "%d", (n - 1000) / f }')
 	if [ "$CALLS" -gt "$cap" ]; then
-		note=" (capped from $CALLS: open-files limit $nofile, $fd_per_call descriptors per call)"
+		note=" (capped from $CALLS: open-files limit $nofile,"
+		note+=" $fd_per_call descriptors per call)"
 		bench_log "open-files limit $nofile allows $cap calls, not $CALLS"
 		CALLS=$cap
 	fi
@@ -156,7 +157,8 @@ while [ $SECONDS -lt $deadline ] && kill -0 "$PBX_PID" 2>/dev/null; do
 	fi
 	sleep 0.5
 done
-kill -0 "$PBX_PID" 2>/dev/null && bench_log "churn: SIPp still running at deadline"
+kill -0 "$PBX_PID" 2>/dev/null &&
+	bench_log "churn: SIPp still running at deadline"
 bench_stop "$PBX_PID"
 ok=$(bench_sipp_col "$PBX_STF" "SuccessfulCall(C)")
 cfailed=$(bench_sipp_col "$PBX_STF" "FailedCall(C)")

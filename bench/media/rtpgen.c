@@ -153,7 +153,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 2 * calls; i++)
 		eps[i].fd = -1;
 	for (i = 0; i < calls; i++) {
-		if (ep_open(&eps[2 * i], &pa) || ep_open(&eps[2 * i + 1], &pb)) {
+		if (ep_open(&eps[2 * i], &pa) ||
+		    ep_open(&eps[2 * i + 1], &pb)) {
 			perror("rtpgen: socket");
 			goto out;
 		}
@@ -166,8 +167,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < calls; i++) {
 		if (scanf("%u %u", &a, &b) != 2 || !a || a > 65535 || !b ||
 		    b > 65535) {
-			fprintf(stderr, "rtpgen: bad relay ports for call %u\n",
-				i);
+			fprintf(stderr,
+				"rtpgen: bad relay ports for call %u\n", i);
 			goto out;
 		}
 		eps[2 * i].dst.sin_family = AF_INET;
