@@ -6,6 +6,8 @@
  * Messages alternate between a ~1 KB INVITE with SDP and its 200 OK. Each
  * parser runs for BENCH_SECONDS (default 1.5, env) and the last line is:
  *   parse: trunkd=N msg/s libosip2=M msg/s ratio=R
+ * BENCH_ITERS=N (env) instead runs exactly N messages per parser, for
+ * instruction counting under callgrind (msg/s is then meaningless).
  * Both parsers are checked for correct results before timing; the bench
  * aborts if either fails. A checksum of the extracted values is printed to
  * stderr so the work cannot be optimised away.
@@ -388,13 +390,13 @@ static const struct msgdef msgs[2] = {
     {.buf = ok200, .len = STR_LEN(ok200), .e = &exp_ok},
 };
 
-static double run_trunkd(double secs, uint64_t *sum)
+static double run_trunkd(double secs, uint64_t iters, uint64_t *sum)
 {
 	double t0 = now_s(), t = t0;
 	uint64_t n = 0;
 	struct got g;
 
-	while (t - t0 < secs) {
+	while (iters ? n < iters : t - t0 < secs) {
 		for (int k = 0; k < 64; k++, n++) {
 			const struct msgdef *m = &msgs[n & 1];
 
@@ -408,13 +410,13 @@ static double run_trunkd(double secs, uint64_t *sum)
 }
 
 #ifdef HAVE_OSIP2
-static double run_osip(double secs, uint64_t *sum)
+static double run_osip(double secs, uint64_t iters, uint64_t *sum)
 {
 	double t0 = now_s(), t = t0;
 	uint64_t n = 0;
 	struct got g;
 
-	while (t - t0 < secs) {
+	while (iters ? n < iters : t - t0 < secs) {
 		for (int k = 0; k < 64; k++, n++) {
 			const struct msgdef *m = &msgs[n & 1];
 
@@ -431,7 +433,9 @@ static double run_osip(double secs, uint64_t *sum)
 int main(void)
 {
 	const char *env = getenv("BENCH_SECONDS");
+	const char *ienv = getenv("BENCH_ITERS");
 	double secs = env ? atof(env) : 1.5;
+	uint64_t iters = ienv ? strtoull(ienv, NULL, 10) : 0;
 	double rt, ro = 0;
 	uint64_t sum = 0;
 	struct got g;
@@ -455,9 +459,9 @@ int main(void)
 			die("libosip2", "parse failed");
 #endif
 
-	rt = run_trunkd(secs, &sum);
+	rt = run_trunkd(secs, iters, &sum);
 #ifdef HAVE_OSIP2
-	ro = run_osip(secs, &sum);
+	ro = run_osip(secs, iters, &sum);
 #endif
 	fprintf(stderr,
 		"parse_bench: %zu+%zu byte messages, %.1f s each, "

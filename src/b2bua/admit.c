@@ -16,7 +16,7 @@
 #include "policy/numbering.h"
 
 static void evidence(struct admit_req *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void evidence(struct admit_req *r, const char *fmt, ...)
 {
@@ -74,11 +74,10 @@ enum admit_verdict admit_maxfwd(struct admit_ctx *ctx, struct admit_req *r)
 static int src_ip(const struct admit_req *r, char *buf, size_t sz)
 {
 	const struct sockaddr_storage *ss = &r->rx->src;
-	const void *a = ss->ss_family == AF_INET6
-				? (const void *)&((const struct sockaddr_in6 *)
-							  ss)->sin6_addr
-				: (const void *)&((const struct sockaddr_in *)
-							  ss)->sin_addr;
+	const void *a =
+	    ss->ss_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
 
 	return inet_ntop(ss->ss_family, a, buf, (socklen_t)sz) ? 0 : EINVAL;
 }
@@ -96,8 +95,9 @@ enum admit_verdict admit_acl(struct admit_ctx *ctx, struct admit_req *r)
 		return reject(r, 32200);
 	}
 	if (!t->ncidrs && !t->ncreds) {
-		evidence(r, "Trunk %s has no IP access control list and no "
-			    "credential list",
+		evidence(r,
+			 "Trunk %s has no IP access control list and no "
+			 "credential list",
 			 t->sid);
 		return reject(r, 32200);
 	}
@@ -109,7 +109,7 @@ enum admit_verdict admit_acl(struct admit_ctx *ctx, struct admit_req *r)
 		addr = &s6->sin6_addr;
 		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 			if (snapshot_trunk_ip_allowed(
-				    t, AF_INET, s6->sin6_addr.s6_addr + 12))
+				t, AF_INET, s6->sin6_addr.s6_addr + 12))
 				return ADMIT_NEXT;
 		}
 	} else {
@@ -118,8 +118,9 @@ enum admit_verdict admit_acl(struct admit_ctx *ctx, struct admit_req *r)
 	if (snapshot_trunk_ip_allowed(t, ss->ss_family, addr))
 		return ADMIT_NEXT;
 	(void)src_ip(r, ip, sizeof(ip));
-	evidence(r, "Source address %s is in none of the trunk's IP access "
-		    "control lists",
+	evidence(r,
+		 "Source address %s is in none of the trunk's IP access "
+		 "control lists",
 		 ip);
 	return reject(r, 32201);
 }
@@ -183,17 +184,19 @@ enum admit_verdict admit_digest(struct admit_ctx *ctx, struct admit_req *r)
 			break;
 		}
 	if (!sc) {
-		evidence(r, "Proxy-Authorization username \"%.*s\" matches no "
-			    "credential of the trunk",
+		evidence(r,
+			 "Proxy-Authorization username \"%.*s\" matches no "
+			 "credential of the trunk",
 			 PL_ARG(&cred->username));
 		v = reject(r, 32106);
 		goto out;
 	}
 	ha1 = cred->alg == DIGEST_ALG_SHA256 ? sc->ha1_sha256 : sc->ha1_md5;
 	if (!ha1 || digest_verify(cred, "INVITE", NULL, ha1)) {
-		evidence(r, "Digest response for username \"%s\" "
-			    "(algorithm %s) does not match the stored "
-			    "password",
+		evidence(r,
+			 "Digest response for username \"%s\" "
+			 "(algorithm %s) does not match the stored "
+			 "password",
 			 sc->username, digest_alg_name(cred->alg));
 		v = reject(r, 32202);
 		goto out;
@@ -242,8 +245,8 @@ enum admit_verdict admit_e164(struct admit_ctx *ctx, struct admit_req *r)
 		return reject(r, 32101);
 	}
 	/* the caller's number, for trial checks and the carrier leg */
-	if (!sip_msg_from(r->msg, &from) && number_of(&from->uri.raw,
-						       r->caller))
+	if (!sip_msg_from(r->msg, &from) &&
+	    number_of(&from->uri.raw, r->caller))
 		return ADMIT_NEXT;
 	r->caller[0] = '\0';
 	return ADMIT_NEXT;
@@ -285,14 +288,16 @@ enum admit_verdict admit_trial(struct admit_ctx *ctx, struct admit_req *r)
 		evidence(r, "From: %.*s",
 			 PL_ARG(r->msg->h_from ? &r->msg->h_from->val
 					       : &r->msg->ruri_raw));
-		evidence(r, "Trial account: the caller \"%s\" is neither the "
-			    "account's number nor a verified caller ID",
+		evidence(r,
+			 "Trial account: the caller \"%s\" is neither the "
+			 "account's number nor a verified caller ID",
 			 r->caller);
 		return reject(r, 32204);
 	}
 	if (!snapshot_caller_id_verified(r->snap, acct, r->called)) {
-		evidence(r, "Trial account: the called number %s is not a "
-			    "verified caller ID",
+		evidence(r,
+			 "Trial account: the called number %s is not a "
+			 "verified caller ID",
 			 r->called);
 		return reject(r, 32100);
 	}
@@ -343,8 +348,9 @@ enum admit_verdict admit_geo(struct admit_ctx *ctx, struct admit_req *r)
 	}
 	if (numbering_is_high_risk(digits, len) &&
 	    !(p && p->high_risk_special)) {
-		evidence(r, "Dialing permissions: %s is in a high-risk "
-			    "special range of %s, not enabled",
+		evidence(r,
+			 "Dialing permissions: %s is in a high-risk "
+			 "special range of %s, not enabled",
 			 r->called, c->iso);
 		return reject(r, 32205);
 	}
@@ -367,8 +373,7 @@ enum admit_verdict admit_cps(struct admit_ctx *ctx, struct admit_req *r)
 	return reject(r, 32001);
 }
 
-enum admit_verdict admit_channels(struct admit_ctx *ctx,
-				  struct admit_req *r)
+enum admit_verdict admit_channels(struct admit_ctx *ctx, struct admit_req *r)
 {
 	uint32_t limit;
 	struct pl key;
@@ -426,8 +431,9 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 			if (m->fmts[k].pt < 0)
 				continue;
 			offers[n].pt = (uint8_t)m->fmts[k].pt;
-			offers[n].name = m->fmts[k].rtpmap ? m->fmts[k].name
-							   : (struct pl)PL_INIT;
+			offers[n].name = m->fmts[k].rtpmap
+					     ? m->fmts[k].name
+					     : (struct pl)PL_INIT;
 			n++;
 		}
 		if (codec_filter(r->trunk->codecs, offers, n, kept, &nkept))
@@ -439,8 +445,8 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 	if (!any) {
 		evidence(r, "The offer has no codec of the trunk's list (%s)",
 			 r->trunk->codecs && *r->trunk->codecs
-				 ? r->trunk->codecs
-				 : CODEC_DEFAULT);
+			     ? r->trunk->codecs
+			     : CODEC_DEFAULT);
 		mem_deref(rw);
 		return reject(r, 39010);
 	}
@@ -458,17 +464,17 @@ nomem:
 }
 
 const struct admit_phase admit_phases[] = {
-	{.name = "domain", .fn = admit_domain},
-	{.name = "max-forwards", .fn = admit_maxfwd},
-	{.name = "acl", .fn = admit_acl},
-	{.name = "digest", .fn = admit_digest},
-	{.name = "e164", .fn = admit_e164},
-	{.name = "trial", .fn = admit_trial},
-	{.name = "deny", .fn = admit_deny},
-	{.name = "geo", .fn = admit_geo},
-	{.name = "cps", .fn = admit_cps},
-	{.name = "channels", .fn = admit_channels},
-	{.name = "sdp", .fn = admit_sdp},
+    {.name = "domain", .fn = admit_domain},
+    {.name = "max-forwards", .fn = admit_maxfwd},
+    {.name = "acl", .fn = admit_acl},
+    {.name = "digest", .fn = admit_digest},
+    {.name = "e164", .fn = admit_e164},
+    {.name = "trial", .fn = admit_trial},
+    {.name = "deny", .fn = admit_deny},
+    {.name = "geo", .fn = admit_geo},
+    {.name = "cps", .fn = admit_cps},
+    {.name = "channels", .fn = admit_channels},
+    {.name = "sdp", .fn = admit_sdp},
 };
 const unsigned admit_nphases = sizeof(admit_phases) / sizeof(admit_phases[0]);
 

@@ -31,10 +31,10 @@ struct cps_table;
 struct chan_table;
 
 enum admit_verdict {
-	ADMIT_NEXT = 0,	   /* this phase passed */
-	ADMIT_REJECT,	   /* answer scode/reason, raise alert */
-	ADMIT_DROP,	   /* no answer at all, raise alert */
-	ADMIT_CHALLENGE,   /* answer 407 with digest challenges */
+	ADMIT_NEXT = 0,	 /* this phase passed */
+	ADMIT_REJECT,	 /* answer scode/reason, raise alert */
+	ADMIT_DROP,	 /* no answer at all, raise alert */
+	ADMIT_CHALLENGE, /* answer 407 with digest challenges */
 };
 
 /* Per-loop state the phases use (all weak). */
@@ -49,17 +49,17 @@ enum { ADMIT_MAX_EVIDENCE = 3 };
 /* One request going through the pipeline. The caller fills msg, rx and
  * snap; the phases fill the rest. */
 struct admit_req {
-	struct sip_msg *msg;	       /* weak */
-	const struct sip_recv *rx;     /* weak */
-	const struct snapshot *snap;   /* weak */
+	struct sip_msg *msg;	     /* weak */
+	const struct sip_recv *rx;   /* weak */
+	const struct snapshot *snap; /* weak */
 
 	const struct snap_trunk *trunk; /* weak: found by the domain phase */
-	char called[E164_SIZE];	       /* "+E164" once checked */
-	char caller[E164_SIZE];	       /* From/PAI/RPID number, or "" */
-	bool chan_held;		       /* a channel was acquired */
-	bool stale;		       /* challenge with stale=true */
-	struct sdp_session *sdp;       /* owned: the parsed offer */
-	struct buf *offer;	       /* owned: offer for the carrier */
+	char called[E164_SIZE];		/* "+E164" once checked */
+	char caller[E164_SIZE];		/* From/PAI/RPID number, or "" */
+	bool chan_held;			/* a channel was acquired */
+	bool stale;			/* challenge with stale=true */
+	struct sdp_session *sdp;	/* owned: the parsed offer */
+	struct buf *offer;		/* owned: offer for the carrier */
 
 	/* verdict details */
 	uint16_t scode;

@@ -35,20 +35,20 @@ struct b2bua_conf {
 	uint32_t target_timeout_ms; /* carrier silent: next target (4000) */
 	b2bua_snap_h *snap_h;	    /* required */
 	void *snap_arg;
-	struct alert_ctx *alerts;   /* weak; NULL: no alerts */
+	struct alert_ctx *alerts; /* weak; NULL: no alerts */
 };
 
 struct b2bua_stats {
-	uint64_t invites;    /* initial INVITEs seen */
+	uint64_t invites; /* initial INVITEs seen */
 	uint64_t admitted;
-	uint64_t rejected;   /* answered by the pipeline */
-	uint64_t dropped;    /* unknown domain */
-	uint64_t challenged; /* 407 */
-	uint64_t answered;   /* 200 relayed to the PBX */
-	uint64_t failovers;  /* next carrier target tried */
+	uint64_t rejected;     /* answered by the pipeline */
+	uint64_t dropped;      /* unknown domain */
+	uint64_t challenged;   /* 407 */
+	uint64_t answered;     /* 200 relayed to the PBX */
+	uint64_t failovers;    /* next carrier target tried */
 	uint64_t ack_timeouts; /* 32022 */
 	uint64_t alerts;
-	uint32_t calls;	     /* live */
+	uint32_t calls; /* live */
 };
 
 /* New B2BUA on transaction layer tsxl / transport tp (references are

@@ -14,15 +14,15 @@
 enum { B2BUA_MAX_TARGETS = 10, B2BUA_MAX_ACK_EVIDENCE = 3 };
 
 struct b2bua {
-	struct tsx_layer *tsxl;	 /* ref */
-	struct sip_transp *tp;	 /* ref */
-	struct tmrl *tl;	 /* ref */
-	struct hash *calls;	 /* both legs by Call-ID; holds one ref
-				    per call */
-	struct b2bua_conf conf;	 /* public_ip points to pubip */
+	struct tsx_layer *tsxl; /* ref */
+	struct sip_transp *tp;	/* ref */
+	struct tmrl *tl;	/* ref */
+	struct hash *calls;	/* both legs by Call-ID; holds one ref
+				   per call */
+	struct b2bua_conf conf; /* public_ip points to pubip */
 	char pubip[64];
-	char hostport[80];	 /* "ip:port" of Via/Contact/RR */
-	struct admit_ctx admit;	 /* digest, cps, chans: owned */
+	char hostport[80];	    /* "ip:port" of Via/Contact/RR */
+	struct admit_ctx admit;	    /* digest, cps, chans: owned */
 	struct alert_ratelimit *rl; /* owned: 39001 */
 	struct b2bua_stats stats;
 };
@@ -37,13 +37,13 @@ enum call_state {
 };
 
 struct leg {
-	struct le he;		/* in b2bua calls, by dlg.callid */
-	struct call *call;	/* weak: the owner */
-	char side;		/* 'A' PBX, 'B' carrier */
+	struct le he;	   /* in b2bua calls, by dlg.callid */
+	struct call *call; /* weak: the owner */
+	char side;	   /* 'A' PBX, 'B' carrier */
 	struct dialog dlg;
-	struct tsx *inv;	/* ref: A: the IST; B: the current ICT */
-	uint32_t inv_cseq;	/* CSeq of the dialog's INVITE */
-	bool confirmed;		/* dialog established */
+	struct tsx *inv;   /* ref: A: the IST; B: the current ICT */
+	uint32_t inv_cseq; /* CSeq of the dialog's INVITE */
+	bool confirmed;	   /* dialog established */
 };
 
 struct target {
@@ -52,12 +52,12 @@ struct target {
 
 /* An in-dialog request crossing from one leg to the other. */
 struct relay {
-	struct le le;	    /* in call->relays */
-	struct call *call;  /* weak */
-	struct leg *from;   /* weak: where the request came */
-	struct leg *to;	    /* weak: where it went */
-	struct tsx *st;	    /* ref: server side on from */
-	struct tsx *ct;	    /* ref: client side on to */
+	struct le le;	   /* in call->relays */
+	struct call *call; /* weak */
+	struct leg *from;  /* weak: where the request came */
+	struct leg *to;	   /* weak: where it went */
+	struct tsx *st;	   /* ref: server side on from */
+	struct tsx *ct;	   /* ref: client side on to */
 	enum sip_method method;
 	uint32_t from_cseq; /* CSeq on the from leg */
 	uint32_t to_cseq;   /* CSeq on the to leg */
@@ -66,38 +66,38 @@ struct relay {
 };
 
 struct call {
-	struct b2bua *b;		/* weak */
-	char id[35];			/* "CA" + 32 hex: links both legs */
+	struct b2bua *b; /* weak */
+	char id[35];	 /* "CA" + 32 hex: links both legs */
 	enum call_state state;
 	struct snapshot *snap;		/* ref: config the call started with */
-	const struct snap_trunk *trunk;	/* weak: into snap */
+	const struct snap_trunk *trunk; /* weak: into snap */
 	char called[E164_SIZE];
 	char caller[E164_SIZE];
 	struct leg a;
 	struct leg bl;
-	struct buf *offer;		/* ref: SDP for the carrier */
+	struct buf *offer; /* ref: SDP for the carrier */
 	struct target tgts[B2BUA_MAX_TARGETS];
 	unsigned ntgts, cur;
-	bool b_provisional;		/* current target sent a 1xx > 100 */
+	bool b_provisional; /* current target sent a 1xx > 100 */
 	bool chan_held;
-	int maxfwd;			/* for the carrier INVITE */
-	struct tmr tmr_try;		/* carrier response timeout */
-	struct tmr tmr_ack;		/* 32022 */
-	struct tmr tmr_retx;		/* 2xx retransmission to the PBX */
+	int maxfwd;	     /* for the carrier INVITE */
+	struct tmr tmr_try;  /* carrier response timeout */
+	struct tmr tmr_ack;  /* 32022 */
+	struct tmr tmr_retx; /* 2xx retransmission to the PBX */
 	uint32_t retx_ms;
-	char *a2xx_hdrs;		/* owned: headers of the 200 to A */
-	struct buf *a2xx_body;		/* ref */
-	char contact_a[160];		/* Contact we give the PBX */
-	char rr_a[160];			/* Record-Route we give the PBX */
-	char token[20];			/* in Contact user and RR param */
+	char *a2xx_hdrs;       /* owned: headers of the 200 to A */
+	struct buf *a2xx_body; /* ref */
+	char contact_a[160];   /* Contact we give the PBX */
+	char rr_a[160];	       /* Record-Route we give the PBX */
+	char token[20];	       /* in Contact user and RR param */
 	char ack_ev[B2BUA_MAX_ACK_EVIDENCE][240];
 	unsigned nack_ev;
-	struct sip_msg *a_invite;	/* ref until confirmed: for alerts */
-	char a_src[64];			/* PBX address, for alerts */
-	uint16_t last_scode;		/* last carrier final, for failover */
+	struct sip_msg *a_invite; /* ref until confirmed: for alerts */
+	char a_src[64];		  /* PBX address, for alerts */
+	uint16_t last_scode;	  /* last carrier final, for failover */
 	char last_reason[64];
 	struct list relays;
-	bool reinv_pending;		/* a re-INVITE crosses (glare) */
+	bool reinv_pending; /* a re-INVITE crosses (glare) */
 };
 
 /* call.c */

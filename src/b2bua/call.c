@@ -22,7 +22,8 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	struct alert_trace_msg tm;
 	struct alert_event e;
 	struct alert_kv kv[2];
-	char src[64] = "", dst[64] = "", callid[256] = "", url[512] = "";
+	char src[64] = "", dst[64] = "", ip[64] = "", callid[256] = "",
+	     url[512] = "";
 	size_t nkv = 0;
 
 	if (!b->conf.alerts || !code)
@@ -59,8 +60,9 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	if (rx) {
 		(void)sa_print(&rx->src, src, sizeof(src));
 		(void)sa_print(&rx->dst, dst, sizeof(dst));
+		(void)sa_ntop(&rx->src, ip, sizeof(ip));
 		kv[nkv].key = "sourceIp";
-		kv[nkv++].value = src;
+		kv[nkv++].value = ip;
 	}
 	e.text = kv;
 	e.text_n = nkv;
@@ -105,7 +107,8 @@ struct leg *call_leg_find(struct b2bua *b, struct sip_msg *msg)
 
 	if (sip_msg_to(msg, &to))
 		return NULL;
-	LIST_FOREACH(l, le) {
+	LIST_FOREACH(l, le)
+	{
 		struct leg *g = le->data;
 
 		if (!g->dlg.callid || !pl_eq_str(&msg->callid, g->dlg.callid))
@@ -215,12 +218,10 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->a.inv_cseq = msg->cseq.num;
 	c->a.inv = mem_ref(st);
 	dialog_token(c->token, 16);
-	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>",
-		 c->token, b->hostport,
-		 rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>",
-		 b->hostport, c->token,
-		 rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>", c->token,
+		 b->hostport, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>", b->hostport,
+		 c->token, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
 
 	/* leg B: our own Call-ID, tags and URIs; nothing of leg A. The
 	 * Call-ID's first two hex digits carry the shard of leg A's
@@ -271,10 +272,8 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 	if (!mb)
 		return ENOMEM;
 	tsx_branch_make(branch, sizeof(branch));
-	err = dialog_request_print(mb, &l->dlg, method, cseq,
-				   c->b->hostport, branch, c->maxfwd > 0
-							       ? c->maxfwd
-							       : 70,
+	err = dialog_request_print(mb, &l->dlg, method, cseq, c->b->hostport,
+				   branch, c->maxfwd > 0 ? c->maxfwd : 70,
 				   hdrs, ctype, body);
 	if (!err)
 		err = tsx_request(ctp, c->b->tsxl, mb, l->dlg.tp,
@@ -312,8 +311,8 @@ void call_bye(struct call *c, struct leg *l)
 {
 	if (!l->dlg.rtag || !l->dlg.rtarget)
 		return;
-	(void)call_send_request(c, l, "BYE", ++l->dlg.lcseq, NULL, NULL,
-				NULL, NULL, NULL, NULL);
+	(void)call_send_request(c, l, "BYE", ++l->dlg.lcseq, NULL, NULL, NULL,
+				NULL, NULL, NULL);
 }
 
 /* ---- the B2BUA object ---- */
@@ -375,8 +374,7 @@ int b2bua_alloc(struct b2bua **bp, struct tsx_layer *tsxl,
 		bool v6 = strchr(b->pubip, ':') != NULL;
 
 		snprintf(b->hostport, sizeof(b->hostport), "%s%s%s:%u",
-			 v6 ? "[" : "", b->pubip, v6 ? "]" : "",
-			 sa_port(&ss));
+			 v6 ? "[" : "", b->pubip, v6 ? "]" : "", sa_port(&ss));
 	} else if (sa_print(&ss, b->hostport, sizeof(b->hostport))) {
 		err = EINVAL;
 		goto out;
@@ -431,8 +429,7 @@ bool b2bua_request(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 	return true;
 }
 
-void b2bua_ack(struct b2bua *b, struct sip_msg *msg,
-	       const struct sip_recv *rx)
+void b2bua_ack(struct b2bua *b, struct sip_msg *msg, const struct sip_recv *rx)
 {
 	struct leg *l;
 

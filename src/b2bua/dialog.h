@@ -19,18 +19,18 @@
 #include "sip/msg.h"
 
 struct dialog {
-	char *callid;	/* owned */
-	char *ltag;	/* owned: our tag */
-	char *rtag;	/* owned: the peer's tag, NULL while early */
-	char *luri;	/* owned: our From/To name-addr, without tag */
-	char *ruri;	/* owned: the peer's, without tag */
-	char *rtarget;	/* owned: the peer's Contact URI */
-	char *routes;	/* owned: route set, "<a>,<b>", or NULL */
-	uint32_t lcseq; /* last CSeq we sent */
-	uint32_t rcseq; /* last CSeq the peer sent */
-	enum sip_transport tp;	      /* transport to the next hop */
-	struct sockaddr_storage dst;  /* next hop */
-	struct sip_conn *conn;	      /* ref: TCP connection, or NULL */
+	char *callid;	       /* owned */
+	char *ltag;	       /* owned: our tag */
+	char *rtag;	       /* owned: the peer's tag, NULL while early */
+	char *luri;	       /* owned: our From/To name-addr, without tag */
+	char *ruri;	       /* owned: the peer's, without tag */
+	char *rtarget;	       /* owned: the peer's Contact URI */
+	char *routes;	       /* owned: route set, "<a>,<b>", or NULL */
+	uint32_t lcseq;	       /* last CSeq we sent */
+	uint32_t rcseq;	       /* last CSeq the peer sent */
+	enum sip_transport tp; /* transport to the next hop */
+	struct sockaddr_storage dst; /* next hop */
+	struct sip_conn *conn;	     /* ref: TCP connection, or NULL */
 };
 
 /* Free the strings and the connection reference; zero d. */

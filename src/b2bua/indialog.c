@@ -63,10 +63,15 @@ static const char *ctype_of(struct sip_msg *msg, char *buf, size_t sz)
 static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 		     bool contact, char *buf, size_t sz)
 {
-	static const enum sip_hdr_id pass[] = {
-		SIP_HDR_RSEQ, SIP_HDR_REQUIRE, SIP_HDR_SUPPORTED,
-		SIP_HDR_ALLOW, SIP_HDR_SESSION_EXPIRES, SIP_HDR_MIN_SE,
-		SIP_HDR_CONTENT_DISPOSITION, SIP_HDR_EVENT, SIP_HDR_REASON};
+	static const enum sip_hdr_id pass[] = {SIP_HDR_RSEQ,
+					       SIP_HDR_REQUIRE,
+					       SIP_HDR_SUPPORTED,
+					       SIP_HDR_ALLOW,
+					       SIP_HDR_SESSION_EXPIRES,
+					       SIP_HDR_MIN_SE,
+					       SIP_HDR_CONTENT_DISPOSITION,
+					       SIP_HDR_EVENT,
+					       SIP_HDR_REASON};
 	static const struct pl info_pkg = PL("Info-Package");
 	const struct sip_hdr *h;
 	size_t n = 0;
@@ -78,10 +83,9 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 					      c->contact_a);
 		else
 			n += (size_t)snprintf(
-				buf, sz, "Contact: <sip:%s@%s%s>\r\n",
-				c->token, c->b->hostport,
-				to->dlg.tp == SIP_TP_TCP ? ";transport=tcp"
-							 : "");
+			    buf, sz, "Contact: <sip:%s@%s%s>\r\n", c->token,
+			    c->b->hostport,
+			    to->dlg.tp == SIP_TP_TCP ? ";transport=tcp" : "");
 	}
 	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]) && n < sz; i++)
 		for (h = sip_msg_hdr(msg, pass[i]); h && n < sz;
@@ -91,13 +95,13 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 					      PL_ARG(&h->val));
 	h = sip_msg_hdr_name(msg, &info_pkg);
 	if (h && n < sz)
-		n += (size_t)snprintf(buf + n, sz - n, "Info-Package: %.*s\r\n",
-				      PL_ARG(&h->val));
+		n +=
+		    (size_t)snprintf(buf + n, sz - n, "Info-Package: %.*s\r\n",
+				     PL_ARG(&h->val));
 	return n < sz ? 0 : EMSGSIZE;
 }
 
-static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev,
-		       void *arg)
+static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 {
 	struct relay *r = arg;
 	struct call *c;
@@ -124,7 +128,7 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev,
 		}
 		if (pass_hdrs(c, r->from, resp,
 			      (is_inv || r->method == SIP_METHOD_UPDATE) &&
-				      resp->scode < 300,
+				  resp->scode < 300,
 			      hdrs, sizeof(hdrs)))
 			hdrs[0] = '\0';
 		snprintf(reason, sizeof(reason), "%.*s",
@@ -167,8 +171,7 @@ static void relay_ct_h(struct tsx *tx, const struct tsx_event *ev,
 }
 
 /* RAck: "rseq cseq method" with the far leg's INVITE CSeq. */
-static int rack_hdr(struct sip_msg *msg, struct leg *to, char *buf,
-		    size_t sz)
+static int rack_hdr(struct sip_msg *msg, struct leg *to, char *buf, size_t sz)
 {
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_RACK);
 	uint32_t rseq = 0;
@@ -243,8 +246,8 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 		to->inv_cseq = r->to_cseq;
 	}
 	method = msg->method == SIP_METHOD_UNKNOWN
-			 ? NULL
-			 : sip_method_name(msg->method);
+		     ? NULL
+		     : sip_method_name(msg->method);
 	{
 		char mname[32];
 
@@ -377,7 +380,7 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 	    msg->cseq.num == l->inv_cseq) {
 		if (!ack_routed(c, msg)) {
 			const struct sip_hdr *rt =
-				sip_msg_hdr(msg, SIP_HDR_ROUTE);
+			    sip_msg_hdr(msg, SIP_HDR_ROUTE);
 			char src[64] = "?", dst[64] = "?";
 
 			(void)sa_print(&rx->src, src, sizeof(src));
@@ -404,7 +407,8 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		return;
 	}
 	/* the ACK of a relayed re-INVITE: cross its answer if awaited */
-	LIST_FOREACH(&c->relays, le) {
+	LIST_FOREACH(&c->relays, le)
+	{
 		struct relay *r = le->data;
 		char ct[128];
 

@@ -16,9 +16,9 @@ void indialog_ack_wait(struct call *c);
 
 /* ---- rejection at admission ---- */
 
-static void admit_answer(struct b2bua *b, struct tsx *st,
-			 struct sip_msg *msg, const struct sip_recv *rx,
-			 enum admit_verdict v, struct admit_req *ar)
+static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
+			 const struct sip_recv *rx, enum admit_verdict v,
+			 struct admit_req *ar)
 {
 	const char *ev[ADMIT_MAX_EVIDENCE];
 	struct buf *hb = NULL;
@@ -88,15 +88,17 @@ static void targets_pick(struct call *c)
 
 			for (k = 0; k < n; k++)
 				total += (uint64_t)(grp[k]->weight > 0
-							    ? grp[k]->weight
-							    : 0) + 1;
+							? grp[k]->weight
+							: 0) +
+					 1;
 			if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 				rnd = (uint32_t)rand();
 			pick = rnd % total;
 			for (k = 0; k < n - 1; k++) {
 				uint64_t w = (uint64_t)(grp[k]->weight > 0
-								? grp[k]->weight
-								: 0) + 1;
+							    ? grp[k]->weight
+							    : 0) +
+					     1;
 				if (pick < w)
 					break;
 				pick -= w;
@@ -109,9 +111,8 @@ static void targets_pick(struct call *c)
 
 /* Next hop of a target URI: the sandbox name or an IP literal. */
 static int target_resolve(struct call *c, const char *uri,
-			  struct sockaddr_storage *ss,
-			  enum sip_transport *tpp, char *hostport,
-			  size_t hpsz)
+			  struct sockaddr_storage *ss, enum sip_transport *tpp,
+			  char *hostport, size_t hpsz)
 {
 	struct sip_uri u;
 	struct pl pl, tp, h;
@@ -233,16 +234,15 @@ int invite_carrier_start(struct call *c)
 	c->bl.dlg.conn = mem_deref(c->bl.dlg.conn);
 	c->bl.inv_cseq = ++c->bl.dlg.lcseq;
 
-	n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n,
-			      "Contact: <sip:%s@%s%s>\r\n", c->token,
-			      c->b->hostport,
-			      tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	n += (size_t)snprintf(
+	    hdrs + n, sizeof(hdrs) - n, "Contact: <sip:%s@%s%s>\r\n", c->token,
+	    c->b->hostport, tp == SIP_TP_TCP ? ";transport=tcp" : "");
 	/* what the carrier needs of the PBX's request: options, identity */
 	if (c->a_invite) {
 		static const enum sip_hdr_id pass[] = {
-			SIP_HDR_SUPPORTED, SIP_HDR_REQUIRE, SIP_HDR_ALLOW,
-			SIP_HDR_PRIVACY, SIP_HDR_SESSION_EXPIRES,
-			SIP_HDR_MIN_SE};
+		    SIP_HDR_SUPPORTED,	     SIP_HDR_REQUIRE,
+		    SIP_HDR_ALLOW,	     SIP_HDR_PRIVACY,
+		    SIP_HDR_SESSION_EXPIRES, SIP_HDR_MIN_SE};
 
 		for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
 			const struct sip_hdr *h;
@@ -251,9 +251,8 @@ int invite_carrier_start(struct call *c)
 			     h && n < sizeof(hdrs) - 1;
 			     h = sip_msg_hdr_next(c->a_invite, h))
 				n += (size_t)snprintf(
-					hdrs + n, sizeof(hdrs) - n,
-					"%s: %.*s\r\n", sip_hdr_name(pass[i]),
-					PL_ARG(&h->val));
+				    hdrs + n, sizeof(hdrs) - n, "%s: %.*s\r\n",
+				    sip_hdr_name(pass[i]), PL_ARG(&h->val));
 		}
 	}
 	if (n >= sizeof(hdrs))
@@ -272,18 +271,16 @@ int invite_carrier_start(struct call *c)
 
 /* Headers of a response relayed to the PBX: our Contact and
  * Record-Route, and the reliability headers of a provisional. */
-static int a_hdrs(struct call *c, struct sip_msg *resp, char *buf,
-		  size_t sz)
+static int a_hdrs(struct call *c, struct sip_msg *resp, char *buf, size_t sz)
 {
 	const struct sip_hdr *h;
 	size_t n;
 
 	n = (size_t)snprintf(buf, sz, "Contact: %s\r\nRecord-Route: %s\r\n",
 			     c->contact_a, c->rr_a);
-	static const enum sip_hdr_id pass[] = {SIP_HDR_RSEQ, SIP_HDR_REQUIRE,
-					       SIP_HDR_SUPPORTED,
-					       SIP_HDR_ALLOW,
-					       SIP_HDR_SESSION_EXPIRES};
+	static const enum sip_hdr_id pass[] = {
+	    SIP_HDR_RSEQ, SIP_HDR_REQUIRE, SIP_HDR_SUPPORTED, SIP_HDR_ALLOW,
+	    SIP_HDR_SESSION_EXPIRES};
 	for (size_t i = 0; resp && i < sizeof(pass) / sizeof(pass[0]); i++)
 		for (h = sip_msg_hdr(resp, pass[i]); h && n < sz;
 		     h = sip_msg_hdr_next(resp, h))
@@ -384,9 +381,9 @@ static void b_response(struct call *c, struct sip_msg *resp)
 		}
 		if (a_hdrs(c, resp, hdrs, sizeof(hdrs)))
 			return;
-		(void)tsx_reply(c->a.inv, sc,
-				resp->reason.l ? NULL : NULL, hdrs,
-				ctype_of(resp, ct, sizeof(ct)), &resp->body);
+		(void)tsx_reply(c->a.inv, sc, resp->reason.l ? NULL : NULL,
+				hdrs, ctype_of(resp, ct, sizeof(ct)),
+				&resp->body);
 		c->state = CALL_EARLY;
 		return;
 	}
@@ -426,12 +423,11 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	case TSX_EV_TRANSPORT_ERROR:
 		if (c->state == CALL_CANCELLING)
 			call_end(c);
-		else if (c->state == CALL_TRYING ||
-			 c->state == CALL_EARLY)
+		else if (c->state == CALL_TRYING || c->state == CALL_EARLY)
 			target_next(c, ev->scode,
 				    ev->type == TSX_EV_TIMEOUT
-					    ? "timeout"
-					    : "transport error");
+					? "timeout"
+					: "transport error");
 		break;
 	case TSX_EV_TERMINATED:
 		tsx_handler_set(tx, NULL, NULL);
@@ -455,8 +451,7 @@ static void a_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 	switch (ev->type) {
 	case TSX_EV_CANCEL:
 		if (c->state == CALL_TRYING || c->state == CALL_EARLY) {
-			(void)tsx_reply(c->a.inv, 487, NULL, NULL, NULL,
-					NULL);
+			(void)tsx_reply(c->a.inv, 487, NULL, NULL, NULL, NULL);
 			c->state = CALL_CANCELLING;
 			if (c->bl.inv) {
 				(void)tsx_cancel(c->bl.inv);

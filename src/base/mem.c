@@ -1,7 +1,9 @@
 /* Reference-counted allocator; see mem.h. */
 #include "base/mem.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +17,101 @@ struct mem_hdr {
 
 enum { MEM_MAGIC = 0x6d656d21 };
 
-static _Atomic size_t stat_blocks;
-static _Atomic size_t stat_bytes;
+/* Live block/byte counters, kept per thread so the allocation fast path
+ * has no atomic read-modify-write: each thread adds to its own counters
+ * with relaxed loads and stores (plain moves), mem_stat_get() sums them.
+ * A block freed on another thread than the one that allocated it makes
+ * the counts of both threads drift, but not their sum. A thread's
+ * counters are registered on its first allocation; when it exits they are
+ * folded into the retired ones. */
+struct mem_tstat {
+	_Atomic ssize_t blocks; /* written only by the owning thread */
+	_Atomic ssize_t bytes;
+	bool registered;
+	struct mem_tstat *next; /* guarded by stat_lock */
+};
+
+static _Thread_local struct mem_tstat tstat;
+static struct mem_tstat shared;	    /* fallback, atomic read-modify-write */
+static struct mem_tstat *stat_list; /* guarded by stat_lock */
+static ssize_t retired_blocks;	    /* guarded by stat_lock */
+static ssize_t retired_bytes;	    /* guarded by stat_lock */
+static pthread_mutex_t stat_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t stat_once = PTHREAD_ONCE_INIT;
+static pthread_key_t stat_key;
+static bool stat_key_ok;
 static _Atomic ssize_t threshold = -1;
+
+/* Thread exit: fold the counters into the retired ones and unlink. */
+static void tstat_retire(void *arg)
+{
+	struct mem_tstat *t = arg, **pp;
+
+	pthread_mutex_lock(&stat_lock);
+	retired_blocks +=
+	    atomic_load_explicit(&t->blocks, memory_order_relaxed);
+	retired_bytes += atomic_load_explicit(&t->bytes, memory_order_relaxed);
+	for (pp = &stat_list; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	t->registered = false;
+	pthread_mutex_unlock(&stat_lock);
+}
+
+static void stat_key_init(void)
+{
+	stat_key_ok = pthread_key_create(&stat_key, tstat_retire) == 0;
+}
+
+/* Cold path: link this thread's counters into the list. Without a
+ * thread-exit hook (pthread key creation failed) they could dangle after
+ * the thread exits, so NULL is returned and the shared counters are
+ * used. */
+static struct mem_tstat *tstat_register(void)
+{
+	struct mem_tstat *t = &tstat;
+
+	pthread_once(&stat_once, stat_key_init);
+	if (!stat_key_ok || pthread_setspecific(stat_key, t) != 0)
+		return NULL;
+	pthread_mutex_lock(&stat_lock);
+	t->next = stat_list;
+	stat_list = t;
+	t->registered = true;
+	pthread_mutex_unlock(&stat_lock);
+	return t;
+}
+
+static inline struct mem_tstat *tstat_get(void)
+{
+	struct mem_tstat *t = &tstat;
+
+	if (__builtin_expect(!t->registered, 0))
+		return tstat_register();
+	return t;
+}
+
+/* Add d to counter c of t (NULL: the shared fallback counters). */
+static inline void stat_add(struct mem_tstat *t, size_t off, ssize_t d)
+{
+	_Atomic ssize_t *c;
+
+	if (__builtin_expect(!t, 0)) {
+		c = (_Atomic ssize_t *)((char *)&shared + off);
+		atomic_fetch_add_explicit(c, d, memory_order_relaxed);
+		return;
+	}
+	c = (_Atomic ssize_t *)((char *)t + off);
+	atomic_store_explicit(
+	    c, atomic_load_explicit(c, memory_order_relaxed) + d,
+	    memory_order_relaxed);
+}
+
+#define STAT_BLOCKS offsetof(struct mem_tstat, blocks)
+#define STAT_BYTES  offsetof(struct mem_tstat, bytes)
 
 static struct mem_hdr *hdr_of(const void *data)
 {
@@ -39,6 +133,7 @@ static int may_alloc(void)
 
 void *mem_alloc(size_t size, mem_destroy_h *dh)
 {
+	struct mem_tstat *t;
 	struct mem_hdr *h;
 
 	if (!may_alloc() || size > SIZE_MAX - sizeof(*h))
@@ -50,8 +145,9 @@ void *mem_alloc(size_t size, mem_destroy_h *dh)
 	h->magic = MEM_MAGIC;
 	h->size = size;
 	h->dh = dh;
-	atomic_fetch_add_explicit(&stat_blocks, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&stat_bytes, size, memory_order_relaxed);
+	t = tstat_get();
+	stat_add(t, STAT_BLOCKS, 1);
+	stat_add(t, STAT_BYTES, (ssize_t)size);
 	return h->align;
 }
 
@@ -66,6 +162,7 @@ void *mem_zalloc(size_t size, mem_destroy_h *dh)
 
 void *mem_realloc(void *data, size_t size)
 {
+	struct mem_tstat *t;
 	struct mem_hdr *h, *nh;
 	size_t old;
 
@@ -79,8 +176,8 @@ void *mem_realloc(void *data, size_t size)
 	if (!nh)
 		return NULL;
 	nh->size = size;
-	atomic_fetch_add_explicit(&stat_bytes, size, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&stat_bytes, old, memory_order_relaxed);
+	t = tstat_get();
+	stat_add(t, STAT_BYTES, (ssize_t)size - (ssize_t)old);
 	return nh->align;
 }
 
@@ -94,17 +191,27 @@ void *mem_ref(void *data)
 
 void *mem_deref(void *data)
 {
+	struct mem_tstat *t;
 	struct mem_hdr *h;
 
 	if (!data)
 		return NULL;
 	h = hdr_of(data);
-	if (atomic_fetch_sub_explicit(&h->nrefs, 1, memory_order_acq_rel) != 1)
+	/* The caller holds one reference. Seeing 1 means it is the only
+	 * one: no other thread holds a reference, so none can change the
+	 * count concurrently and the atomic decrement can be skipped. The
+	 * acquire load pairs with the release of the other holders' earlier
+	 * decrements, as the acq_rel decrement would. */
+	if (atomic_load_explicit(&h->nrefs, memory_order_acquire) == 1)
+		atomic_store_explicit(&h->nrefs, 0, memory_order_relaxed);
+	else if (atomic_fetch_sub_explicit(&h->nrefs, 1,
+					   memory_order_acq_rel) != 1)
 		return NULL;
 	if (h->dh)
 		h->dh(data);
-	atomic_fetch_sub_explicit(&stat_blocks, 1, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&stat_bytes, h->size, memory_order_relaxed);
+	t = tstat_get();
+	stat_add(t, STAT_BLOCKS, -1);
+	stat_add(t, STAT_BYTES, -(ssize_t)h->size);
 	h->magic = 0;
 	free(h);
 	return NULL;
@@ -136,8 +243,21 @@ char *mem_strdup(const char *s)
 
 void mem_stat_get(struct mem_stat *st)
 {
-	st->blocks = atomic_load(&stat_blocks);
-	st->bytes = atomic_load(&stat_bytes);
+	ssize_t blocks, bytes;
+
+	pthread_mutex_lock(&stat_lock);
+	blocks = retired_blocks +
+		 atomic_load_explicit(&shared.blocks, memory_order_relaxed);
+	bytes = retired_bytes +
+		atomic_load_explicit(&shared.bytes, memory_order_relaxed);
+	for (const struct mem_tstat *t = stat_list; t; t = t->next) {
+		blocks +=
+		    atomic_load_explicit(&t->blocks, memory_order_relaxed);
+		bytes += atomic_load_explicit(&t->bytes, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&stat_lock);
+	st->blocks = (size_t)blocks;
+	st->bytes = (size_t)bytes;
 }
 
 void mem_threshold_set(ssize_t n)

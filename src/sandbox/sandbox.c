@@ -15,23 +15,23 @@
 
 enum sb_behaviour {
 	SB_NORMAL = 0,
-	SB_BUSY,	/* 0001 */
-	SB_RING_480,	/* 0002 */
-	SB_503,		/* 0003 */
-	SB_404,		/* 0004 */
-	SB_HANGUP,	/* 0005 */
-	SB_NO_RTP,	/* 0006 */
-	SB_SILENT,	/* 0007 */
+	SB_BUSY,     /* 0001 */
+	SB_RING_480, /* 0002 */
+	SB_503,	     /* 0003 */
+	SB_404,	     /* 0004 */
+	SB_HANGUP,   /* 0005 */
+	SB_NO_RTP,   /* 0006 */
+	SB_SILENT,   /* 0007 */
 };
 
 static const struct {
 	const char *num;
 	enum sb_behaviour b;
 } sb_numbers[] = {
-	{"+15005550001", SB_BUSY},   {"+15005550002", SB_RING_480},
-	{"+15005550003", SB_503},    {"+15005550004", SB_404},
-	{"+15005550005", SB_HANGUP}, {"+15005550006", SB_NO_RTP},
-	{"+15005550007", SB_SILENT},
+    {"+15005550001", SB_BUSY},	 {"+15005550002", SB_RING_480},
+    {"+15005550003", SB_503},	 {"+15005550004", SB_404},
+    {"+15005550005", SB_HANGUP}, {"+15005550006", SB_NO_RTP},
+    {"+15005550007", SB_SILENT},
 };
 
 enum sb_state {
@@ -48,29 +48,29 @@ struct echo {
 };
 
 struct sandbox {
-	uv_loop_t *loop;	 /* weak */
-	struct tmrl *tl;	 /* ref */
-	struct sip_transp *tp;	 /* owned */
-	struct tsx_layer *tsxl;	 /* owned */
-	struct hash *calls;	 /* by Call-ID; the table holds one ref */
+	uv_loop_t *loop;	/* weak */
+	struct tmrl *tl;	/* ref */
+	struct sip_transp *tp;	/* owned */
+	struct tsx_layer *tsxl; /* owned */
+	struct hash *calls;	/* by Call-ID; the table holds one ref */
 	struct sandbox_conf conf;
 	struct sockaddr_storage laddr;
-	char hostport[64];	 /* "ip:port" for Via/Contact */
+	char hostport[64]; /* "ip:port" for Via/Contact */
 	char host[48];
 	struct sandbox_stats stats;
 };
 
 struct sb_call {
-	struct le le;		/* in sb->calls */
-	struct sandbox *sb;	/* weak */
-	struct tsx *st;		/* ref: the initial INVITE, until final */
+	struct le le;	    /* in sb->calls */
+	struct sandbox *sb; /* weak */
+	struct tsx *st;	    /* ref: the initial INVITE, until final */
 	struct dialog dlg;
 	enum sb_behaviour beh;
 	enum sb_state state;
 	struct tmr tmr;
-	struct echo *echo;	/* owned (closed asynchronously) */
+	struct echo *echo; /* owned (closed asynchronously) */
 	uint32_t sdp_ver;
-	int telev_pt;		/* telephone-event PT of the offer, or -1 */
+	int telev_pt; /* telephone-event PT of the offer, or -1 */
 };
 
 static void echo_close_cb(uv_handle_t *h)
@@ -131,11 +131,11 @@ static int echo_open(struct echo **ep, struct sandbox *sb, bool silent,
 	}
 	sa_set_port(&ss, 0);
 	err = uv_udp_bind(&e->h, (struct sockaddr *)&ss, 0);
-	err = err ? err
-		  : uv_udp_getsockname(&e->h, (struct sockaddr *)&ss,
-				       &namelen);
-	err = err ? err : uv_udp_recv_start(&e->h, echo_alloc_cb,
-					    echo_recv_cb);
+	err =
+	    err ? err
+		: uv_udp_getsockname(&e->h, (struct sockaddr *)&ss, &namelen);
+	err =
+	    err ? err : uv_udp_recv_start(&e->h, echo_alloc_cb, echo_recv_cb);
 	if (err) {
 		echo_close(e);
 		return EADDRNOTAVAIL;
@@ -180,7 +180,8 @@ static struct sb_call *call_find(struct sandbox *sb, struct sip_msg *msg)
 
 	if (sip_msg_to(msg, &to))
 		return NULL;
-	LIST_FOREACH(l, le) {
+	LIST_FOREACH(l, le)
+	{
 		struct sb_call *c = le->data;
 
 		if (!pl_eq_str(&msg->callid, c->dlg.callid))
@@ -235,8 +236,7 @@ static int sdp_answer(struct buf *b, struct sb_call *c)
 }
 
 /* Reply to st with our Contact and, when sdp, an SDP answer. */
-static int reply(struct sb_call *c, struct tsx *st, uint16_t scode,
-		 bool sdp)
+static int reply(struct sb_call *c, struct tsx *st, uint16_t scode, bool sdp)
 {
 	struct buf *body = NULL;
 	char hdrs[160];
@@ -346,8 +346,7 @@ static void on_timer(void *arg)
 	mem_deref(c);
 }
 
-static void ist_handler(struct tsx *tx, const struct tsx_event *ev,
-			void *arg)
+static void ist_handler(struct tsx *tx, const struct tsx_event *ev, void *arg)
 {
 	struct sb_call *c = arg;
 
@@ -374,8 +373,7 @@ static void ist_handler(struct tsx *tx, const struct tsx_event *ev,
 
 static enum sb_behaviour behaviour_of(const char *num)
 {
-	for (size_t i = 0; i < sizeof(sb_numbers) / sizeof(sb_numbers[0]);
-	     i++)
+	for (size_t i = 0; i < sizeof(sb_numbers) / sizeof(sb_numbers[0]); i++)
 		if (!strcmp(num, sb_numbers[i].num))
 			return sb_numbers[i].b;
 	return SB_NORMAL;
@@ -394,8 +392,7 @@ static int called_number(struct sip_msg *msg, char *num, size_t sz)
 		if (e164_is_valid(&p))
 			return 0;
 	}
-	if (!sip_msg_to(msg, &to) &&
-	    !e164_from_uri(&to->uri.raw, num, sz)) {
+	if (!sip_msg_to(msg, &to) && !e164_from_uri(&to->uri.raw, num, sz)) {
 		struct pl p;
 
 		pl_set_str(&p, num);
@@ -434,8 +431,8 @@ static int offer_check(struct sip_msg *msg, int *televp)
 	return err;
 }
 
-static void invite_new(struct sandbox *sb, struct tsx *st,
-		       struct sip_msg *msg, const struct sip_recv *rx)
+static void invite_new(struct sandbox *sb, struct tsx *st, struct sip_msg *msg,
+		       const struct sip_recv *rx)
 {
 	char num[E164_SIZE], totag[24];
 	struct sb_call *c;
@@ -563,9 +560,9 @@ static void request_h(struct tsx *st, struct sip_msg *msg,
 		break;
 	case SIP_METHOD_INVITE:
 	case SIP_METHOD_UPDATE:
-		(void)reply(c, st, 200, msg->body.l > 0 ||
-					       msg->method ==
-						       SIP_METHOD_INVITE);
+		(void)reply(c, st, 200,
+			    msg->body.l > 0 ||
+				msg->method == SIP_METHOD_INVITE);
 		break;
 	default:
 		(void)reply(c, st, 200, false);
@@ -601,8 +598,7 @@ static void sandbox_destroy(void *arg)
 }
 
 int sandbox_alloc(struct sandbox **sbp, uv_loop_t *loop, struct tmrl *tl,
-		  const struct sockaddr *addr,
-		  const struct sandbox_conf *conf)
+		  const struct sockaddr *addr, const struct sandbox_conf *conf)
 {
 	struct tsx_config tcfg;
 	struct tsx_tu tu = {.request_h = request_h};

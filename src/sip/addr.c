@@ -6,27 +6,16 @@
 
 #include "sip/sip_int.h"
 
-static bool find_tag(const char *p, const char *e, struct pl *tag)
+int sip_addr_decode_in(struct sip_addr *ap, const struct pl *pl)
 {
+	struct sip_addr *const a = ap;
 	struct sip_param prm;
-
-	while (sip_param_next(&p, e, &prm, 0) == 1) {
-		if (SC_CASEEQ(prm.name.p, prm.name.l, "tag") && prm.has_val) {
-			*tag = prm.val;
-			return true;
-		}
-	}
-	return false;
-}
-
-int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
-{
-	struct sip_addr a;
-	const char *p, *e, *q, *us, *ue, *r;
+	const char *p, *e, *q, *us, *ue, *r, *s;
+	bool tag = false;
 	struct pl upl;
-	int err;
+	int err, rv;
 
-	if (!addr || !pl || !pl->p)
+	if (!pl || !pl->p)
 		return EBADMSG;
 	p = sc_ws(pl->p, pl->p + pl->l);
 	e = pl->p + pl->l;
@@ -34,13 +23,12 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
 		e--;
 	if (p == e)
 		return EBADMSG;
-	memset(&a, 0, sizeof(a));
-	pl_set(&a.raw, p, (size_t)(e - p));
+	memset(a, 0, sizeof(*a));
+	pl_set(&a->raw, p, (size_t)(e - p));
 	if (e - p == 1 && *p == '*') {
-		a.star = true;
-		pl_set(&a.params, e, 0);
-		pl_set(&a.tag, e, 0);
-		*addr = a;
+		a->star = true;
+		pl_set(&a->params, e, 0);
+		pl_set(&a->tag, e, 0);
 		return 0;
 	}
 
@@ -48,7 +36,7 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
 		q = sip_scan_quoted(p, e);
 		if (!q)
 			return EBADMSG;
-		pl_set(&a.dname, p, (size_t)(q - p));
+		pl_set(&a->dname, p, (size_t)(q - p));
 		q = sc_ws(q, e);
 		if (q >= e || *q != '<')
 			return EBADMSG;
@@ -64,7 +52,7 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
 			q = sc_ws(t, e);
 		}
 		if (q < e && *q == '<')
-			pl_set(&a.dname, p, (size_t)(last - p));
+			pl_set(&a->dname, p, (size_t)(last - p));
 		else
 			q = NULL;
 	}
@@ -90,15 +78,36 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
 		r = ue;
 	}
 	pl_set(&upl, us, (size_t)(ue - us));
-	err = sip_uri_decode(&a.uri, &upl);
+	err = sip_uri_decode_in(&a->uri, &upl);
 	if (err)
 		return err;
-	q = sip_scan_params(r, e);
-	if (!q || sc_ws(q, e) != e)
+	/* header params, picking the first ;tag= on the way */
+	s = r;
+	while ((rv = sip_param_next(&s, e, &prm, 0)) == 1) {
+		if (!tag && prm.has_val &&
+		    SC_CASEEQ(prm.name.p, prm.name.l, "tag")) {
+			a->tag = prm.val;
+			tag = true;
+		}
+	}
+	if (rv < 0 || sc_ws(s, e) != e)
 		return EBADMSG;
-	pl_set(&a.params, r, (size_t)(q - r));
-	if (!find_tag(r, q, &a.tag))
-		pl_set(&a.tag, q, 0);
+	pl_set(&a->params, r, (size_t)(s - r));
+	if (!tag)
+		pl_set(&a->tag, s, 0);
+	return 0;
+}
+
+int sip_addr_decode(struct sip_addr *addr, const struct pl *pl)
+{
+	struct sip_addr a;
+	int err;
+
+	if (!addr)
+		return EBADMSG;
+	err = sip_addr_decode_in(&a, pl);
+	if (err)
+		return err;
 	*addr = a;
 	return 0;
 }

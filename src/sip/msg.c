@@ -202,7 +202,7 @@ static int decode_request_line(struct sip_msg *msg, const char *p,
 	err = check_version(ue + 1, le, reasonp);
 	if (err)
 		return err;
-	err = sip_uri_decode(&msg->ruri, &msg->ruri_raw);
+	err = sip_uri_decode_in(&msg->ruri, &msg->ruri_raw);
 	if (err == EMSGSIZE)
 		return fail(reasonp, "Request-URI too long", EBADMSG);
 	if (err)

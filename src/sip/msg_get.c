@@ -71,8 +71,8 @@ int sip_msg_via(struct sip_msg *msg, const struct sip_via **outp)
 		return ENOENT;
 	if (!msg->cache.via)
 		msg->cache.via =
-		    sip_via_decode(&msg->cache.via_v, &msg->h_via->val) ? 2
-									: 1;
+		    sip_via_decode_in(&msg->cache.via_v, &msg->h_via->val) ? 2
+									   : 1;
 	if (msg->cache.via != 1)
 		return EBADMSG;
 	*outp = &msg->cache.via_v;
@@ -87,7 +87,7 @@ static int addr_cached(const struct sip_hdr *h, uint8_t *state,
 	if (!h)
 		return ENOENT;
 	if (!*state)
-		*state = sip_addr_decode(val, &h->val) ? 2 : 1;
+		*state = sip_addr_decode_in(val, &h->val) ? 2 : 1;
 	if (*state != 1)
 		return EBADMSG;
 	*outp = val;

@@ -4,28 +4,66 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "base/mem.h"
 #include "sip/sdp_int.h"
 
 /* RFC 4566 token-char: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 /
- * %x41-5A / %x5E-7E */
-static bool is_token_char(unsigned char c)
+ * %x41-5A / %x5E-7E, as a bitmap over 0x00-0x7f (bit c of word c / 32). */
+static const uint32_t token_map[4] = {
+    0x00000000u,
+    /* 0x20-0x3f: 21 23-27 2a 2b 2d 2e 30-39 */
+    0x03ff6cfau,
+    /* 0x40-0x5f: 41-5a 5e 5f */
+    0xc7fffffeu,
+    /* 0x60-0x7f: 60-7e */
+    0x7fffffffu,
+};
+
+static inline bool is_token_char(unsigned char c)
 {
-	return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2a ||
-	       c == 0x2b || c == 0x2d || c == 0x2e ||
-	       (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ||
-	       (c >= 0x5e && c <= 0x7e);
+	return c < 0x80 && ((token_map[c >> 5] >> (c & 31)) & 1);
+}
+
+static inline bool is_token(const char *p, size_t l)
+{
+	if (!l)
+		return false;
+	for (size_t i = 0; i < l; i++)
+		if (!is_token_char((unsigned char)p[i]))
+			return false;
+	return true;
 }
 
 bool sdp_is_token(const struct pl *pl)
 {
+	return is_token(pl->p, pl->l);
+}
+
+/* pl equals the literal lit (length known at compile time). */
+#define PL_IS(pl, lit)                                                        \
+	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
+
+/* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
+static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
+{
+	uint64_t v = 0;
+
 	if (!pl->l)
 		return false;
-	for (size_t i = 0; i < pl->l; i++)
-		if (!is_token_char((unsigned char)pl->p[i]))
+	for (size_t i = 0; i < pl->l; i++) {
+		unsigned d = (unsigned char)pl->p[i] - '0';
+
+		if (d > 9)
 			return false;
+		v = v * 10 + d;
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*vp = (uint32_t)v;
 	return true;
 }
 
@@ -122,6 +160,35 @@ static bool is_fqdn(const struct pl *pl)
 	return true;
 }
 
+/* Dotted-quad IPv4 literal as inet_pton(AF_INET) accepts it: four
+ * decimal parts 0-255, no leading zeros, nothing else. */
+static bool is_ipv4(const struct pl *pl)
+{
+	const char *p = pl->p, *e = p + pl->l;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, n = 0;
+
+		if (part) {
+			if (p == e || *p != '.')
+				return false;
+			p++;
+		}
+		while (p < e && *p >= '0' && *p <= '9') {
+			if (n && v == 0)
+				return false; /* leading zero */
+			v = v * 10 + (unsigned)(*p - '0');
+			if (v > 255)
+				return false;
+			p++;
+			n++;
+		}
+		if (!n)
+			return false;
+	}
+	return p == e;
+}
+
 int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
 		bool literal_only)
 {
@@ -132,15 +199,19 @@ int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
 	} u;
 	int af;
 
-	if (pl_eq_str(addrtype, "IP4"))
+	if (PL_IS(addrtype, "IP4"))
 		af = AF_INET;
-	else if (pl_eq_str(addrtype, "IP6"))
+	else if (PL_IS(addrtype, "IP6"))
 		af = AF_INET6;
 	else
 		return -1;
-	if (pl_strcpy(addr, tmp, sizeof(tmp)) == 0 &&
-	    inet_pton(af, tmp, &u) == 1)
+	if (af == AF_INET) {
+		if (is_ipv4(addr))
+			return af;
+	} else if (pl_strcpy(addr, tmp, sizeof(tmp)) == 0 &&
+		   inet_pton(af, tmp, &u) == 1) {
 		return af;
+	}
 	if (literal_only || pl_chr(addr, ':'))
 		return -1;
 	/* a top label is never numeric: "1.2.3" is a bad literal */
@@ -213,7 +284,7 @@ static int dec_origin(struct dec *d, const struct pl *v)
 	if (d->seen_o)
 		FAIL(d, "Duplicate o= line");
 	if (!fields(v, f, 6) || !is_nonws(&f[0]) || !is_digits(&f[1]) ||
-	    !is_digits(&f[2]) || !pl_eq_str(&f[3], "IN"))
+	    !is_digits(&f[2]) || !PL_IS(&f[3], "IN"))
 		FAIL(d, "Malformed o= line");
 	if (conn_decode(&o->addr, &f[4], &f[5]) || o->addr.suffix.l)
 		FAIL(d, "Malformed o= line");
@@ -233,9 +304,9 @@ static int dec_conn(struct dec *d, const struct pl *v)
 		FAIL(d, "Duplicate c= line");
 	if (!fields(v, f, 3))
 		FAIL(d, "Malformed c= line");
-	if (!pl_eq_str(&f[0], "IN"))
+	if (!PL_IS(&f[0], "IN"))
 		FAIL(d, "Unsupported c= network type");
-	if (!pl_eq_str(&f[1], "IP4") && !pl_eq_str(&f[1], "IP6"))
+	if (!PL_IS(&f[1], "IP4") && !PL_IS(&f[1], "IP6"))
 		FAIL(d, "Unsupported c= address type");
 	if (conn_decode(c, &f[1], &f[2]))
 		FAIL(d, "Malformed c= address");
@@ -307,6 +378,10 @@ static int dec_media(struct dec *d, const struct pl *v)
 
 	if (d->s->nmedia >= SDP_MAX_MEDIA) /* prescan guards; be safe */
 		FAIL(d, "Too many media sections");
+	/* the block is not zeroed (fmts[] alone is ~3 KB): clear all but
+	 * the format slots, which are cleared as they are filled */
+	memset(m, 0, offsetof(struct sdp_media, fmts));
+	memset(&m->nfmts, 0, sizeof(*m) - offsetof(struct sdp_media, nfmts));
 	m->line = *v;
 	if (!sdp_field_next(&rest, &m->type) || !sdp_is_token(&m->type) ||
 	    !sdp_field_next(&rest, &port) ||
@@ -319,11 +394,11 @@ static int dec_media(struct dec *d, const struct pl *v)
 			       .l = port.l - (size_t)(slash - port.p) - 1};
 
 		port.l = (size_t)(slash - port.p);
-		if (pl_u32(&c, &n) || n == 0 || n > 65535)
+		if (!dec_u32(&c, &n) || n == 0 || n > 65535)
 			FAIL(d, "Malformed m= port");
 		m->nports = (uint16_t)n;
 	}
-	if (pl_u32(&port, &n) || n > 65535)
+	if (!dec_u32(&port, &n) || n > 65535)
 		FAIL(d, "Malformed m= port");
 	m->port = (uint16_t)n;
 	m->rtp = proto_is_rtp(&m->proto);
@@ -335,6 +410,7 @@ static int dec_media(struct dec *d, const struct pl *v)
 		if (!sdp_is_token(&f))
 			FAIL(d, "Malformed m= format");
 		fmt = &m->fmts[m->nfmts];
+		memset(fmt, 0, sizeof(*fmt));
 		fmt->id = f;
 		fmt->pt = -1;
 		fmt->channels = 1;
@@ -342,7 +418,7 @@ static int dec_media(struct dec *d, const struct pl *v)
 			const char *name;
 			uint32_t srate;
 
-			if (pl_u32(&f, &n) || n > SDP_MAX_PT)
+			if (!dec_u32(&f, &n) || n > SDP_MAX_PT)
 				FAIL(d, "Malformed RTP payload type");
 			for (uint32_t i = 0; i < m->nfmts; i++)
 				if (m->fmts[i].pt == (int)n)
@@ -380,7 +456,8 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 	const char *s1, *s2;
 	uint32_t pt, srate, nch = 1;
 
-	if (!fields(&a->value, f, 2) || pl_u32(&f[0], &pt) || pt > SDP_MAX_PT)
+	if (!fields(&a->value, f, 2) || !dec_u32(&f[0], &pt) ||
+	    pt > SDP_MAX_PT)
 		FAIL(d, "Malformed a=rtpmap");
 	s1 = pl_chr(&f[1], '/');
 	if (!s1)
@@ -391,10 +468,10 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 	if (s2) {
 		pl_set(&ch, s2 + 1, rate.l - (size_t)(s2 - rate.p) - 1);
 		rate.l = (size_t)(s2 - rate.p);
-		if (pl_u32(&ch, &nch) || nch == 0 || nch > 255)
+		if (!dec_u32(&ch, &nch) || nch == 0 || nch > 255)
 			FAIL(d, "Malformed a=rtpmap");
 	}
-	if (!sdp_is_token(&name) || pl_u32(&rate, &srate) || srate == 0)
+	if (!sdp_is_token(&name) || !dec_u32(&rate, &srate) || srate == 0)
 		FAIL(d, "Malformed a=rtpmap");
 	if (!d->m || !d->m->rtp)
 		return 0; /* kept as an attribute, nothing to map */
@@ -442,10 +519,10 @@ static int attr_rtcp(struct dec *d, const struct sdp_attr *a)
 
 	while (n < 4 && sdp_field_next(&rest, &f[n]))
 		n++;
-	if ((n != 1 && n != 4) || pl_u32(&f[0], &port) || port > 65535)
+	if ((n != 1 && n != 4) || !dec_u32(&f[0], &port) || port > 65535)
 		FAIL(d, "Malformed a=rtcp");
-	if (n == 4 && (!pl_eq_str(&f[1], "IN") ||
-		       conn_decode(&c, &f[2], &f[3]) || c.suffix.l))
+	if (n == 4 && (!PL_IS(&f[1], "IN") || conn_decode(&c, &f[2], &f[3]) ||
+		       c.suffix.l))
 		FAIL(d, "Malformed a=rtcp");
 	if (!d->m)
 		return 0;
@@ -475,6 +552,7 @@ static int dec_attr(struct dec *d, const struct pl *v)
 	if (d->nattrs >= d->cap_attrs)
 		FAIL(d, "Too many attributes");
 	a = &d->attrs[d->nattrs];
+	memset(a, 0, sizeof(*a));
 	a->line = *v;
 	colon = pl_chr(v, ':');
 	if (colon) {
@@ -492,30 +570,30 @@ static int dec_attr(struct dec *d, const struct pl *v)
 	else
 		d->s->nattrs++;
 
-	if (pl_eq_str(&a->name, "rtpmap"))
+	if (PL_IS(&a->name, "rtpmap"))
 		return attr_rtpmap(d, a);
-	if (pl_eq_str(&a->name, "fmtp"))
+	if (PL_IS(&a->name, "fmtp"))
 		return attr_fmtp(d, a);
-	if (pl_eq_str(&a->name, "rtcp"))
+	if (PL_IS(&a->name, "rtcp"))
 		return attr_rtcp(d, a);
-	if (pl_eq_str(&a->name, "sendrecv"))
+	if (PL_IS(&a->name, "sendrecv"))
 		return attr_dir(d, SDP_DIR_SENDRECV);
-	if (pl_eq_str(&a->name, "sendonly"))
+	if (PL_IS(&a->name, "sendonly"))
 		return attr_dir(d, SDP_DIR_SENDONLY);
-	if (pl_eq_str(&a->name, "recvonly"))
+	if (PL_IS(&a->name, "recvonly"))
 		return attr_dir(d, SDP_DIR_RECVONLY);
-	if (pl_eq_str(&a->name, "inactive"))
+	if (PL_IS(&a->name, "inactive"))
 		return attr_dir(d, SDP_DIR_INACTIVE);
-	if (pl_eq_str(&a->name, "ptime")) {
+	if (PL_IS(&a->name, "ptime")) {
 		uint32_t ms;
 
-		if (pl_u32(&a->value, &ms) || ms == 0)
+		if (!dec_u32(&a->value, &ms) || ms == 0)
 			FAIL(d, "Malformed a=ptime");
 		if (d->m)
 			d->m->ptime = ms;
 		return 0;
 	}
-	if (pl_eq_str(&a->name, "crypto")) {
+	if (PL_IS(&a->name, "crypto")) {
 		struct sdp_crypto c;
 
 		if (sdp_crypto_decode(&c, &a->value))
@@ -535,7 +613,7 @@ int sdp_crypto_decode(struct sdp_crypto *c, const struct pl *value)
 	if (!sdp_field_next(&rest, &tag) || !sdp_field_next(&rest, &suite) ||
 	    !sdp_field_next(&rest, &key))
 		return EBADMSG;
-	if (tag.l > 9 || pl_u32(&tag, &t) || !sdp_is_token(&suite) ||
+	if (tag.l > 9 || !dec_u32(&tag, &t) || !sdp_is_token(&suite) ||
 	    !is_nonws(&key) || !pl_chr(&key, ':'))
 		return EBADMSG;
 	pl_trim(&rest);
@@ -603,16 +681,20 @@ static void sess_destroy(void *data)
 /* Count m= and a= lines to size the block. */
 static void prescan(const struct pl *body, uint32_t *nmp, uint32_t *nap)
 {
-	struct pl rest = *body, line;
+	const char *p = body->p, *e = p + body->l, *nl;
 	uint32_t nm = 0, na = 0;
 
-	while (sdp_line_next(&rest, &line)) {
-		if (line.l >= 2 && line.p[1] == '=') {
-			if (line.p[0] == 'm')
+	for (;;) {
+		if (e - p >= 2 && p[1] == '=') {
+			if (p[0] == 'm')
 				nm++;
-			else if (line.p[0] == 'a')
+			else if (p[0] == 'a')
 				na++;
 		}
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
 	*nmp = nm;
 	*nap = na;
@@ -656,13 +738,15 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		err = EBADMSG;
 		goto out;
 	}
-	s = mem_zalloc(sizeof(*s) + nm * sizeof(struct sdp_media) +
-			   na * sizeof(struct sdp_attr),
-		       sess_destroy);
+	/* media and attribute slots are cleared as they are filled */
+	s = mem_alloc(sizeof(*s) + nm * sizeof(struct sdp_media) +
+			  na * sizeof(struct sdp_attr),
+		      sess_destroy);
 	if (!s) {
 		err = ENOMEM;
 		goto out;
 	}
+	memset(s, 0, sizeof(*s));
 	s->raw = *body;
 	s->media = (struct sdp_media *)(s + 1);
 	s->attrs = (struct sdp_attr *)(s->media + nm);
@@ -689,7 +773,7 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 		}
 		pl_set(&v, line.p + 2, line.l - 2);
 		if (first) {
-			if (line.p[0] != 'v' || !pl_eq_str(&v, "0")) {
+			if (line.p[0] != 'v' || !PL_IS(&v, "0")) {
 				d.reason = "SDP must start with v=0";
 				err = EBADMSG;
 				goto out;

@@ -113,4 +113,15 @@ const char *sip_scan_host(const char *p, const char *e, bool *ipv6p);
 const char *sip_scan_port(const char *p, const char *e, bool lws,
 			  uint16_t *portp);
 
+/* sip_uri_decode() / sip_addr_decode() / sip_via_decode() writing
+ * straight into *out (no copy of the result): *out is overwritten even
+ * when they fail, so use them only where a failed result is never read
+ * (e.g. the message cache, marked malformed on failure). */
+struct sip_uri;
+struct sip_addr;
+struct sip_via;
+int sip_uri_decode_in(struct sip_uri *out, const struct pl *pl);
+int sip_addr_decode_in(struct sip_addr *out, const struct pl *pl);
+int sip_via_decode_in(struct sip_via *out, const struct pl *pl);
+
 #endif

@@ -105,50 +105,57 @@ static int decode_tel(struct sip_uri *u, const char *s, const char *e)
 	return 0;
 }
 
-int sip_uri_decode(struct sip_uri *uri, const struct pl *pl)
+int sip_uri_decode_in(struct sip_uri *up, const struct pl *pl)
 {
-	struct sip_uri u;
+	struct sip_uri *const u = up;
 	const char *p, *e, *q;
 	size_t sl;
-	int err;
 
-	if (!uri || !pl || !pl->p || !pl->l)
+	if (!pl || !pl->p || !pl->l)
 		return EBADMSG;
 	if (pl->l > SIP_MSG_MAX_URI_LEN)
 		return EMSGSIZE;
 	p = pl->p;
 	e = p + pl->l;
-	memset(&u, 0, sizeof(u));
+	memset(u, 0, sizeof(*u));
 	if (!is_alpha(*p))
 		return EBADMSG;
 	q = sc_span(p + 1, e, SC_SCHEME);
 	if (q >= e || *q != ':')
 		return EBADMSG;
 	sl = (size_t)(q - p);
-	pl_set(&u.scheme_pl, p, sl);
-	u.raw = *pl;
+	pl_set(&u->scheme_pl, p, sl);
+	u->raw = *pl;
 	if (SC_CASEEQ(p, sl, "sip"))
-		u.scheme = SIP_URI_SIP;
+		u->scheme = SIP_URI_SIP;
 	else if (SC_CASEEQ(p, sl, "sips"))
-		u.scheme = SIP_URI_SIPS;
+		u->scheme = SIP_URI_SIPS;
 	else if (SC_CASEEQ(p, sl, "tel"))
-		u.scheme = SIP_URI_TEL;
+		u->scheme = SIP_URI_TEL;
 	else
-		u.scheme = SIP_URI_OTHER;
+		u->scheme = SIP_URI_OTHER;
 	q++;
-	switch (u.scheme) {
+	switch (u->scheme) {
 	case SIP_URI_SIP:
 	case SIP_URI_SIPS:
-		err = decode_sip(&u, q, e);
-		break;
+		return decode_sip(u, q, e);
 	case SIP_URI_TEL:
-		err = decode_tel(&u, q, e);
-		break;
+		return decode_tel(u, q, e);
 	default:
 		/* absoluteURI: checked for its characters only */
-		err = (q < e && sip_scan_escaped(q, e, SC_URIC)) ? 0 : EBADMSG;
-		break;
+		return (q < e && sip_scan_escaped(q, e, SC_URIC)) ? 0
+								  : EBADMSG;
 	}
+}
+
+int sip_uri_decode(struct sip_uri *uri, const struct pl *pl)
+{
+	struct sip_uri u;
+	int err;
+
+	if (!uri)
+		return EBADMSG;
+	err = sip_uri_decode_in(&u, pl);
 	if (err)
 		return err;
 	*uri = u;

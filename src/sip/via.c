@@ -86,22 +86,22 @@ static int via_param(struct sip_via *v, const struct sip_param *prm)
 	return 0;
 }
 
-int sip_via_decode(struct sip_via *via, const struct pl *pl)
+int sip_via_decode_in(struct sip_via *vp, const struct pl *pl)
 {
-	struct sip_via v;
+	struct sip_via *const v = vp;
 	struct sip_param prm;
 	const char *p, *e, *q, *s, *t;
 	int r, err;
 
-	if (!via || !pl || !pl->p)
+	if (!pl || !pl->p)
 		return EBADMSG;
 	p = sc_ws(pl->p, pl->p + pl->l);
 	e = pl->p + pl->l;
 	while (e > p && sc_is(e[-1], SC_WS))
 		e--;
-	memset(&v, 0, sizeof(v));
-	v.ttl = -1;
-	pl_set(&v.raw, p, (size_t)(e - p));
+	memset(v, 0, sizeof(*v));
+	v->ttl = -1;
+	pl_set(&v->raw, p, (size_t)(e - p));
 
 	/* sent-protocol = name SLASH version SLASH transport */
 	s = p;
@@ -116,12 +116,12 @@ int sip_via_decode(struct sip_via *via, const struct pl *pl)
 		if (t == s)
 			return EBADMSG;
 		if (i == 2) {
-			pl_set(&v.tp_pl, s, (size_t)(t - s));
-			v.tp = tp_of(s, (size_t)(t - s));
+			pl_set(&v->tp_pl, s, (size_t)(t - s));
+			v->tp = tp_of(s, (size_t)(t - s));
 		}
 		s = t;
 	}
-	pl_set(&v.proto, p, (size_t)(s - p));
+	pl_set(&v->proto, p, (size_t)(s - p));
 
 	/* LWS sent-by */
 	q = sc_ws(s, e);
@@ -130,20 +130,33 @@ int sip_via_decode(struct sip_via *via, const struct pl *pl)
 	s = sip_scan_host(q, e, NULL);
 	if (!s || s == q)
 		return EBADMSG;
-	pl_set(&v.host, q, (size_t)(s - q));
-	s = sip_scan_port(s, e, true, &v.port);
+	pl_set(&v->host, q, (size_t)(s - q));
+	s = sip_scan_port(s, e, true, &v->port);
 	if (!s)
 		return EBADMSG;
 
 	q = s;
 	while ((r = sip_param_next(&s, e, &prm, SC_IPV6)) == 1) {
-		err = via_param(&v, &prm);
+		err = via_param(v, &prm);
 		if (err)
 			return err;
 	}
 	if (r < 0 || sc_ws(s, e) != e)
 		return EBADMSG;
-	pl_set(&v.params, q, (size_t)(s - q));
+	pl_set(&v->params, q, (size_t)(s - q));
+	return 0;
+}
+
+int sip_via_decode(struct sip_via *via, const struct pl *pl)
+{
+	struct sip_via v;
+	int err;
+
+	if (!via)
+		return EBADMSG;
+	err = sip_via_decode_in(&v, pl);
+	if (err)
+		return err;
 	*via = v;
 	return 0;
 }
