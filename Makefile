@@ -22,7 +22,9 @@ build: deps
 run: build
 	./build/trunkd $(RUN_ARGS)
 
-# Sanitizer build (clang: ASan + UBSan + the libFuzzer targets).
+# Sanitizer build (clang: ASan + UBSan + the libFuzzer targets). Its
+# integration tests run the sanitized daemon: a memory error or a leak at
+# exit fails the test that stops it.
 build-asan/CMakeCache.txt:
 	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 		-DTRUNKD_SANITIZE=ON -DTRUNKD_FUZZ=ON \
@@ -30,7 +32,8 @@ build-asan/CMakeCache.txt:
 
 test-sanitize: deps build-asan/CMakeCache.txt
 	@cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -L 'unit|fuzz' -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -L 'unit|fuzz|integration' \
+		-j $(JOBS)
 
 test-unit: build
 	cd build && ctest --output-on-failure -L unit -j $(JOBS)

@@ -14,7 +14,7 @@ build_pkgs=(
 	libsrtp2-dev libpcap-dev libcmocka-dev
 )
 test_pkgs=(
-	python3 sip-tester baresip sqlite3 procps iproute2
+	python3 curl sip-tester baresip sqlite3 procps iproute2
 	postgresql redis-server
 )
 bench_pkgs=(libosip2-dev kamailio rtpengine-daemon)

@@ -119,7 +119,7 @@ struct leg *call_leg_find(struct b2bua *b, struct sip_msg *msg)
 	return NULL;
 }
 
-static void tsx_drop(struct tsx **txp)
+static void tx_release(struct tsx **txp)
 {
 	if (!*txp)
 		return;
@@ -137,8 +137,8 @@ static void call_destroy(void *arg)
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
 	relay_flush(c);
-	tsx_drop(&c->a.inv);
-	tsx_drop(&c->bl.inv);
+	tx_release(&c->a.inv);
+	tx_release(&c->bl.inv);
 	dialog_reset(&c->a.dlg);
 	dialog_reset(&c->bl.dlg);
 	mem_deref(c->offer);
@@ -169,8 +169,8 @@ void call_end(struct call *c)
 	hash_unlink(&c->a.he);
 	hash_unlink(&c->bl.he);
 	relay_flush(c);
-	tsx_drop(&c->a.inv);
-	tsx_drop(&c->bl.inv);
+	tx_release(&c->a.inv);
+	tx_release(&c->bl.inv);
 	if (b->stats.calls)
 		b->stats.calls--;
 	log_debug("call %s ended", c->id);

@@ -28,8 +28,10 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 	switch (v) {
 	case ADMIT_DROP:
 		b->stats.dropped++;
-		/* no answer at all; st dies with its timers. Alert at
-		 * most once per source address and interval. */
+		/* no answer at all, not even 100 Trying; the transaction
+		 * ends now so a flood holds no memory. Alert at most once
+		 * per source address and interval. */
+		(void)tsx_drop(st);
 		if (alert_ratelimit_allow(b->rl, &rx->src, sizeof(rx->src),
 					  clock_now_ms()))
 			b2bua_alert_emit(b, ar->alert, ar, NULL, ev,

@@ -7,23 +7,57 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/hash.h"
+
+int sa_set(struct sockaddr_storage *sa, const struct pl *host,
+	   uint16_t port)
+{
+	char h[INET6_ADDRSTRLEN];
+	struct sockaddr_storage tmp;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&tmp;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&tmp;
+	struct pl hp;
+
+	if (!sa || !host || !host->l)
+		return EINVAL;
+	hp = *host;
+	if (hp.l >= 2 && hp.p[0] == '[' && hp.p[hp.l - 1] == ']') {
+		hp.p++;
+		hp.l -= 2;
+	}
+	if (pl_strcpy(&hp, h, sizeof(h)))
+		return EINVAL;
+	memset(&tmp, 0, sizeof(tmp));
+	if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+	} else if (inet_pton(AF_INET6, h, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+	} else {
+		return EINVAL;
+	}
+	*sa = tmp;
+	return 0;
+}
+
 int sa_parse_pl(struct sockaddr_storage *sa, const struct pl *pl,
 		uint16_t def_port)
 {
-	char host[INET6_ADDRSTRLEN + 1];
-	struct sockaddr_storage tmp;
-	struct pl h = *pl, port = PL_INIT;
+	struct pl h, port = PL_INIT;
 	uint32_t pv = def_port;
 	const char *c;
 
-	if (!pl->l)
+	if (!pl || !pl->l)
 		return EINVAL;
+	h = *pl;
 	if (h.p[0] == '[') {
+		/* host keeps its brackets: sa_set() strips them */
 		c = pl_chr(&h, ']');
 		if (!c)
 			return EINVAL;
 		pl_set(&port, c + 1, (size_t)(h.p + h.l - (c + 1)));
-		pl_set(&h, h.p + 1, (size_t)(c - h.p - 1));
+		h.l = (size_t)(c + 1 - h.p);
 		if (port.l) {
 			if (port.p[0] != ':')
 				return EINVAL;
@@ -45,23 +79,19 @@ int sa_parse_pl(struct sockaddr_storage *sa, const struct pl *pl,
 	}
 	if (port.l && (pl_u32(&port, &pv) || pv > 65535))
 		return EINVAL;
-	if (pl_strcpy(&h, host, sizeof(host)))
-		return EINVAL;
+	return sa_set(sa, &h, (uint16_t)pv);
+}
 
-	memset(&tmp, 0, sizeof(tmp));
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&tmp;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&tmp;
-
-	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)pv);
-	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)pv);
-	} else {
+int sa_copy(struct sockaddr_storage *sa, const struct sockaddr *from)
+{
+	if (!sa || !from)
 		return EINVAL;
-	}
-	*sa = tmp;
+	if (from->sa_family == AF_INET)
+		memcpy(sa, from, sizeof(struct sockaddr_in));
+	else if (from->sa_family == AF_INET6)
+		memcpy(sa, from, sizeof(struct sockaddr_in6));
+	else
+		return EINVAL;
 	return 0;
 }
 
@@ -79,6 +109,8 @@ int sa_ntop(const struct sockaddr_storage *sa, char *buf, size_t sz)
 {
 	const void *a;
 
+	if (!sa || !buf)
+		return EINVAL;
 	if (sa->ss_family == AF_INET)
 		a = &((const struct sockaddr_in *)sa)->sin_addr;
 	else if (sa->ss_family == AF_INET6)
@@ -102,8 +134,17 @@ int sa_print(const struct sockaddr_storage *sa, char *buf, size_t sz)
 	return (n < 0 || (size_t)n >= sz) ? ENOSPC : 0;
 }
 
+const char *sa_str(const struct sockaddr_storage *sa, char *buf, size_t sz)
+{
+	if (sa_print(sa, buf, sz) && sz)
+		snprintf(buf, sz, "?");
+	return buf;
+}
+
 uint16_t sa_port(const struct sockaddr_storage *sa)
 {
+	if (!sa)
+		return 0;
 	if (sa->ss_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 	if (sa->ss_family == AF_INET6)
@@ -113,6 +154,8 @@ uint16_t sa_port(const struct sockaddr_storage *sa)
 
 void sa_set_port(struct sockaddr_storage *sa, uint16_t port)
 {
+	if (!sa)
+		return;
 	if (sa->ss_family == AF_INET)
 		((struct sockaddr_in *)sa)->sin_port = htons(port);
 	else if (sa->ss_family == AF_INET6)
@@ -125,24 +168,45 @@ socklen_t sa_len(const struct sockaddr_storage *sa)
 					 : sizeof(struct sockaddr_in);
 }
 
+bool sa_isset(const struct sockaddr_storage *sa)
+{
+	return sa && (sa->ss_family == AF_INET || sa->ss_family == AF_INET6);
+}
+
+bool sa_eq_addr(const struct sockaddr_storage *a,
+		const struct sockaddr_storage *b)
+{
+	if (!a || !b || a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return false;
+}
+
 bool sa_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+	return sa_eq_addr(a, b) && sa_port(a) == sa_port(b);
+}
 
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a,
-					  *y = (const void *)b;
+uint32_t sa_hash(const struct sockaddr_storage *sa)
+{
+	uint32_t h;
 
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
-	}
-	return false;
+	if (!sa)
+		return 0;
+	if (sa->ss_family == AF_INET)
+		h = hash_mem(&((const struct sockaddr_in *)sa)->sin_addr, 4);
+	else if (sa->ss_family == AF_INET6)
+		h = hash_mem(&((const struct sockaddr_in6 *)sa)->sin6_addr,
+			     16);
+	else
+		return 0;
+	return h ^ (sa_port(sa) * 2654435761u);
 }
 
 bool sa_is_loopback(const struct sockaddr_storage *sa)

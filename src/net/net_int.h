@@ -5,6 +5,7 @@
 
 #include "base/hash.h"
 #include "base/list.h"
+#include "base/sa.h"
 #include "base/tmr.h"
 #include "net/transp.h"
 
@@ -82,29 +83,29 @@ struct sip_transp {
 void transp_deliver(struct sip_transp *tp, struct buf *mb,
 		    const struct sip_recv *rx);
 struct udp_sock *transp_udp_find(struct sip_transp *tp,
-				 const struct sockaddr *laddr, int af);
+				 const struct sockaddr_storage *laddr, int af);
 void wreq_done(struct wreq *wr, int status);
 struct wreq *wreq_alloc(struct buf *mb, sip_transp_err_h *eh, void *arg);
 void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h,
-		       const char *what, const struct sockaddr *sa);
+		       const char *what, const struct sockaddr_storage *sa);
 
 /* udp.c */
-int udp_listen(struct sip_transp *tp, const struct sockaddr *sa,
+int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	       struct sockaddr_storage *boundp);
 void udp_close(struct udp_sock *us);
 int udp_send(struct sip_transp *tp, struct udp_sock *us,
-	     const struct sockaddr *dst, struct buf *mb,
+	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg);
 
 /* tcp.c */
-int tcp_listen(struct sip_transp *tp, const struct sockaddr *sa,
+int tcp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	       struct sockaddr_storage *boundp);
 void tcp_lsnr_close(struct tcp_lsnr *tl);
 void conn_close(struct sip_conn *conn, int err, bool notify);
 struct sip_conn *conn_lookup(struct sip_transp *tp,
-			     const struct sockaddr *peer);
+			     const struct sockaddr_storage *peer);
 int tcp_send(struct sip_transp *tp, struct sip_conn *conn,
-	     const struct sockaddr *dst, struct buf *mb,
+	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg);
 
 /* salvage.c: answer an undecodable request 400 if its start line and the

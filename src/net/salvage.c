@@ -9,8 +9,8 @@
 #include "base/mem.h"
 #include "net/net_int.h"
 #include "net/rand.h"
-#include "net/sa.h"
 #include "sip/hdr.h"
+#include "sip/print.h"
 
 enum {
 	MAX_VIAS = 32,
@@ -129,6 +129,8 @@ static bool has_tag(const struct pl *to)
 	return false;
 }
 
+/* The 400 (RFC 3261 §8.2.6) from the recovered lines, with the printer's
+ * builders. reason is the parser's (its own text, never message bytes). */
 static int build(struct buf *mb, const struct salvage *sv,
 		 const char *reason, const struct sip_recv *rx,
 		 struct sip_via *via, bool *via_okp)
@@ -136,34 +138,28 @@ static int build(struct buf *mb, const struct salvage *sv,
 	char tag[17];
 	int err;
 
-	err = buf_write_str(mb, "SIP/2.0 400 ");
-	for (const char *r = reason; !err && *r; r++) {
-		unsigned char ch = (unsigned char)*r;
-
-		err = buf_write_u8(mb, ch < 0x20 || ch == 0x7f ? ' ' : ch);
-	}
-	err = err ? err : buf_write_str(mb, "\r\n");
+	err = sip_print_status_line(mb, 400, reason);
 	*via_okp = !sip_via_decode(via, &sv->via[0]);
 	if (!err && *via_okp) {
 		err = buf_write_str(mb, "Via: ");
 		err = err ? err : sip_transp_via_print(mb, via, rx);
 		err = err ? err : buf_write_str(mb, "\r\n");
 	} else if (!err) {
-		err = buf_printf(mb, "Via: %.*s\r\n", PL_ARG(&sv->via[0]));
+		err = sip_print_hdr(mb, SIP_HDR_VIA, &sv->via[0]);
 	}
 	for (unsigned i = 1; !err && i < sv->nvia; i++)
-		err = buf_printf(mb, "Via: %.*s\r\n", PL_ARG(&sv->via[i]));
-	err = err ? err : buf_printf(mb, "From: %.*s\r\n", PL_ARG(&sv->from));
-	err = err ? err : buf_printf(mb, "To: %.*s", PL_ARG(&sv->to));
+		err = sip_print_hdr(mb, SIP_HDR_VIA, &sv->via[i]);
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_FROM, &sv->from);
 	if (!err && !has_tag(&sv->to)) {
 		net_rand_token(tag, sizeof(tag));
-		err = buf_printf(mb, ";tag=%s", tag);
+		err = sip_print_hdrf(mb, SIP_HDR_TO, "%.*s;tag=%s",
+				     PL_ARG(&sv->to), tag);
+	} else if (!err) {
+		err = sip_print_hdr(mb, SIP_HDR_TO, &sv->to);
 	}
-	err = err ? err : buf_printf(mb, "\r\nCall-ID: %.*s\r\n",
-				     PL_ARG(&sv->callid));
-	err = err ? err : buf_printf(mb, "CSeq: %.*s\r\n", PL_ARG(&sv->cseq));
-	err = err ? err : buf_write_str(mb, "Content-Length: 0\r\n\r\n");
-	return err;
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_CALL_ID, &sv->callid);
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_CSEQ, &sv->cseq);
+	return err ? err : sip_print_body(mb, NULL, NULL);
 }
 
 int salvage_400(struct sip_transp *tp, const struct pl *raw,

@@ -7,7 +7,6 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "net/net_int.h"
-#include "net/sa.h"
 
 enum {
 	TCP_READ_CHUNK = 16384,
@@ -111,15 +110,15 @@ void sip_conn_close(struct sip_conn *conn)
 }
 
 struct sip_conn *conn_lookup(struct sip_transp *tp,
-			     const struct sockaddr *peer)
+			     const struct sockaddr_storage *peer)
 {
-	struct list *l = hash_bucket(tp->conns, net_sa_hash(peer));
+	struct list *l = hash_bucket(tp->conns, sa_hash(peer));
 	struct le *le;
 
 	LIST_FOREACH(l, le) {
 		struct sip_conn *c = le->data;
 
-		if (!c->closing && net_sa_eq((struct sockaddr *)&c->peer, peer))
+		if (!c->closing && sa_eq(&c->peer, peer))
 			return c;
 	}
 	return NULL;
@@ -178,8 +177,7 @@ static int conn_alloc(struct sip_conn **cp, struct sip_transp *tp)
 
 static void conn_link(struct sip_conn *c)
 {
-	hash_append(c->tp->conns, net_sa_hash((struct sockaddr *)&c->peer),
-		    &c->le, c);
+	hash_append(c->tp->conns, sa_hash(&c->peer), &c->le, c);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -262,10 +260,10 @@ static void frame_error(struct sip_conn *c, const struct pl *data,
 {
 	struct sip_transp *tp = c->tp;
 	struct sip_recv rx;
-	char as[NET_SA_STRLEN];
+	char as[SA_STRLEN];
 
 	log_info("sip: TCP %s: bad framing (%s), closing",
-		 net_sa_str((struct sockaddr *)&c->peer, as, sizeof(as)),
+		 sa_str(&c->peer, as, sizeof(as)),
 		 reason ? reason : "error");
 	tp->st.tcp_frame_errors++;
 	memset(&rx, 0, sizeof(rx));
@@ -407,7 +405,7 @@ static void on_connection(uv_stream_t *server, int status)
 		conn_close(c, -err, false);
 }
 
-int tcp_listen(struct sip_transp *tp, const struct sockaddr *sa,
+int tcp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	       struct sockaddr_storage *boundp)
 {
 	struct tcp_lsnr *l;
@@ -425,24 +423,23 @@ int tcp_listen(struct sip_transp *tp, const struct sockaddr *sa,
 	l->h.data = l;
 	l->tp = tp;
 	list_append(&tp->tcpls, &l->le, l);
-	err = uv_tcp_bind(&l->h, sa,
-			  sa->sa_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
+	err = uv_tcp_bind(&l->h, (const struct sockaddr *)sa,
+			  sa->ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
 	if (!err)
 		err = uv_listen((uv_stream_t *)&l->h, 511, on_connection);
 	if (!err)
 		err = uv_tcp_getsockname(&l->h, (struct sockaddr *)&l->laddr,
 					 &nl);
 	if (err) {
-		char as[NET_SA_STRLEN];
+		char as[SA_STRLEN];
 
 		log_error("sip: TCP listen %s: %s",
-			  net_sa_str(sa, as, sizeof(as)), uv_strerror(err));
+			  sa_str(sa, as, sizeof(as)), uv_strerror(err));
 		tcp_lsnr_close(l);
 		return -err;
 	}
 	log_info("sip: TCP listening on %s",
-		 net_sa_str((struct sockaddr *)&l->laddr, (char[NET_SA_STRLEN]){0},
-			    NET_SA_STRLEN));
+		 sa_str(&l->laddr, (char[SA_STRLEN]){0}, SA_STRLEN));
 	*boundp = l->laddr;
 	return 0;
 }
@@ -456,11 +453,10 @@ static void on_connect(uv_connect_t *req, int status)
 	if (c->closing || !c->tp)
 		return;
 	if (status < 0) {
-		char as[NET_SA_STRLEN];
+		char as[SA_STRLEN];
 
 		log_info("sip: TCP connect %s: %s",
-			 net_sa_str((struct sockaddr *)&c->peer, as,
-				    sizeof(as)),
+			 sa_str(&c->peer, as, sizeof(as)),
 			 uv_strerror(status));
 		conn_close(c, -status, true);
 		return;
@@ -491,7 +487,7 @@ static void on_connect(uv_connect_t *req, int status)
 }
 
 static int conn_connect(struct sip_conn **cp, struct sip_transp *tp,
-			const struct sockaddr *dst)
+			const struct sockaddr_storage *dst)
 {
 	struct sip_conn *c = NULL;
 	int err;
@@ -502,9 +498,10 @@ static int conn_connect(struct sip_conn **cp, struct sip_transp *tp,
 	if (err)
 		return err;
 	c->outgoing = true;
-	memcpy(&c->peer, dst, net_sa_len(dst));
+	c->peer = *dst;
 	c->creq.data = c;
-	err = uv_tcp_connect(&c->creq, &c->h, dst, on_connect);
+	err = uv_tcp_connect(&c->creq, &c->h, (const struct sockaddr *)dst,
+			     on_connect);
 	if (err) {
 		conn_close(c, -err, false);
 		return -err;
@@ -515,7 +512,7 @@ static int conn_connect(struct sip_conn **cp, struct sip_transp *tp,
 }
 
 int tcp_send(struct sip_transp *tp, struct sip_conn *conn,
-	     const struct sockaddr *dst, struct buf *mb,
+	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg)
 {
 	struct wreq *wr;

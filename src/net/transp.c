@@ -6,7 +6,6 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "net/net_int.h"
-#include "net/sa.h"
 
 enum {
 	DEF_RCVBUF = 4 * 1024 * 1024,
@@ -86,9 +85,9 @@ void sip_transp_handler_set(struct sip_transp *tp, sip_transp_recv_h *rh,
 }
 
 void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h,
-		       const char *what, const struct sockaddr *sa)
+		       const char *what, const struct sockaddr_storage *sa)
 {
-	char as[NET_SA_STRLEN];
+	char as[SA_STRLEN];
 	uv_os_fd_t fd;
 	int want, got = 0;
 	socklen_t gl = sizeof(got);
@@ -106,11 +105,11 @@ void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h,
 	/* Linux reports twice the usable size it books */
 	if (got / 2 >= want || got >= want)
 		log_info("sip: %s %s: receive buffer %d bytes", what,
-			 net_sa_str(sa, as, sizeof(as)), got);
+			 sa_str(sa, as, sizeof(as)), got);
 	else
 		log_warn("sip: %s %s: receive buffer %d bytes, wanted %d "
 			 "(raise net.core.rmem_max)",
-			 what, net_sa_str(sa, as, sizeof(as)), got, want);
+			 what, sa_str(sa, as, sizeof(as)), got, want);
 }
 
 int sip_transp_listen(struct sip_transp *tp, unsigned flags,
@@ -119,19 +118,18 @@ int sip_transp_listen(struct sip_transp *tp, unsigned flags,
 	struct sockaddr_storage bound, tsa;
 	int err;
 
-	if (!tp || !net_sa_isset(sa) || !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
+	if (!tp || sa_copy(&tsa, sa) ||
+	    !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
 		return EINVAL;
-	memcpy(&tsa, sa, net_sa_len(sa));
 	if (flags & SIP_TPF_UDP) {
-		err = udp_listen(tp, sa, &bound);
+		err = udp_listen(tp, &tsa, &bound);
 		if (err)
 			return err;
 		/* TCP on the same port UDP got */
-		net_sa_port_set((struct sockaddr *)&tsa,
-				net_sa_port((struct sockaddr *)&bound));
+		sa_set_port(&tsa, sa_port(&bound));
 	}
 	if (flags & SIP_TPF_TCP) {
-		err = tcp_listen(tp, (struct sockaddr *)&tsa, &bound);
+		err = tcp_listen(tp, &tsa, &bound);
 		if (err) {
 			if ((flags & SIP_TPF_UDP) && tp->udps.tail)
 				udp_close(tp->udps.tail->data);
@@ -171,7 +169,7 @@ int sip_transp_laddr(const struct sip_transp *tp, enum sip_transport tpk,
 }
 
 struct udp_sock *transp_udp_find(struct sip_transp *tp,
-				 const struct sockaddr *laddr, int af)
+				 const struct sockaddr_storage *laddr, int af)
 {
 	struct udp_sock *fam = NULL;
 	struct le *le;
@@ -179,7 +177,7 @@ struct udp_sock *transp_udp_find(struct sip_transp *tp,
 	LIST_FOREACH(&tp->udps, le) {
 		struct udp_sock *us = le->data;
 
-		if (laddr && net_sa_eq((struct sockaddr *)&us->laddr, laddr))
+		if (laddr && sa_eq(&us->laddr, laddr))
 			return us;
 		if (!fam && us->laddr.ss_family == af)
 			fam = us;
@@ -237,11 +235,10 @@ void transp_deliver(struct sip_transp *tp, struct buf *mb,
 	tp->st.rx_bytes += pl.l;
 	err = sip_msg_decode(&msg, &pl, mb, rx->tp != SIP_TP_UDP, &reason);
 	if (err) {
-		char as[NET_SA_STRLEN];
+		char as[SA_STRLEN];
 
 		log_debug("sip: undecodable message from %s/%s: %s",
-			  net_sa_str((struct sockaddr *)&rx->src, as,
-				     sizeof(as)),
+			  sa_str(&rx->src, as, sizeof(as)),
 			  sip_transport_name(rx->tp),
 			  reason ? reason : "error");
 		if (err != ENOMEM && !salvage_400(tp, &pl, reason, rx))
@@ -259,18 +256,22 @@ void transp_deliver(struct sip_transp *tp, struct buf *mb,
 	mem_deref(msg);
 }
 
-int sip_transp_send(struct sip_transp *tp, enum sip_transport tpk,
-		    const struct sockaddr *dst, struct sip_conn *conn,
-		    struct buf *mb, sip_transp_err_h *eh, void *arg)
+/* sip_transp_send(); UDP goes from the socket bound to laddr when there
+ * is one (laddr may be NULL), else from the first of dst's family. */
+static int transp_send(struct sip_transp *tp, enum sip_transport tpk,
+		       const struct sockaddr_storage *dst,
+		       const struct sockaddr_storage *laddr,
+		       struct sip_conn *conn, struct buf *mb,
+		       sip_transp_err_h *eh, void *arg)
 {
 	int err;
 
-	if (!tp || !mb || !net_sa_isset(dst))
+	if (!tp || !mb || !sa_isset(dst))
 		return EINVAL;
 	switch (tpk) {
 	case SIP_TP_UDP: {
-		struct udp_sock *us = transp_udp_find(tp, NULL,
-						      dst->sa_family);
+		struct udp_sock *us = transp_udp_find(tp, laddr,
+						      dst->ss_family);
 
 		if (!us)
 			return EAFNOSUPPORT;
@@ -288,6 +289,17 @@ int sip_transp_send(struct sip_transp *tp, enum sip_transport tpk,
 	else
 		tp->st.sent++;
 	return err;
+}
+
+int sip_transp_send(struct sip_transp *tp, enum sip_transport tpk,
+		    const struct sockaddr *dst, struct sip_conn *conn,
+		    struct buf *mb, sip_transp_err_h *eh, void *arg)
+{
+	struct sockaddr_storage d;
+
+	if (sa_copy(&d, dst))
+		return EINVAL;
+	return transp_send(tp, tpk, &d, NULL, conn, mb, eh, arg);
 }
 
 /* Rewrite the top Via's "UDP" to "TCP" in place (same length). */
@@ -346,55 +358,40 @@ int sip_transp_send_response(struct sip_transp *tp,
 		/* §18.2.2: the same connection, else received + sent-by
 		 * port (the source port was the peer's ephemeral one) */
 		if (!sip_conn_isopen(rx->conn))
-			net_sa_port_set((struct sockaddr *)&dst, port);
-		return sip_transp_send(tp, rx->tp, (struct sockaddr *)&dst,
-				       sip_conn_isopen(rx->conn) ? rx->conn
-								 : NULL,
-				       mb, eh, arg);
+			sa_set_port(&dst, port);
+		return transp_send(tp, rx->tp, &dst, NULL,
+				   sip_conn_isopen(rx->conn) ? rx->conn : NULL,
+				   mb, eh, arg);
 	}
 	if (pl_isset(&via->maddr)) {
-		if (net_sa_set(&dst, &via->maddr, port))
+		if (sa_set(&dst, &via->maddr, port))
 			return EINVAL; /* a name: needs DNS, not supported */
-	} else if (!via->rport) {
-		net_sa_port_set((struct sockaddr *)&dst, port);
+		return transp_send(tp, SIP_TP_UDP, &dst, NULL, NULL, mb, eh,
+				   arg);
 	}
-	if (pl_isset(&via->maddr) || !rx->dst.ss_family)
-		return sip_transp_send(tp, SIP_TP_UDP,
-				       (struct sockaddr *)&dst, NULL, mb, eh,
-				       arg);
+	if (!via->rport)
+		sa_set_port(&dst, port);
 	/* answer from the socket the request came in on */
-	{
-		struct udp_sock *us = transp_udp_find(
-			tp, (struct sockaddr *)&rx->dst, dst.ss_family);
-		int err;
-
-		if (!us)
-			return EAFNOSUPPORT;
-		err = udp_send(tp, us, (struct sockaddr *)&dst, mb, eh, arg);
-		if (err)
-			tp->st.send_errors++;
-		else
-			tp->st.sent++;
-		return err;
-	}
+	return transp_send(tp, SIP_TP_UDP, &dst,
+			   sa_isset(&rx->dst) ? &rx->dst : NULL, NULL, mb, eh,
+			   arg);
 }
 
 /* Is the Via host the literal source address? */
-static bool host_is_src(const struct pl *host, const struct sockaddr *src)
+static bool host_is_src(const struct pl *host,
+			const struct sockaddr_storage *src)
 {
 	struct sockaddr_storage ss;
 
-	if (net_sa_set(&ss, host, 0))
-		return false;
-	return net_sa_eq_addr((struct sockaddr *)&ss, src);
+	return !sa_set(&ss, host, 0) && sa_eq_addr(&ss, src);
 }
 
 int sip_transp_via_print(struct buf *mb, const struct sip_via *via,
 			 const struct sip_recv *rx)
 {
-	const struct sockaddr *src = (const struct sockaddr *)&rx->src;
+	const struct sockaddr_storage *src = &rx->src;
 	struct pl rest = via->params;
-	char host[64];
+	char host[SA_STRLEN];
 	bool add_received;
 	int err;
 
@@ -423,11 +420,11 @@ int sip_transp_via_print(struct buf *mb, const struct sip_via *via,
 		if (pl_caseeq_str(&name, "received") && add_received)
 			continue;
 		if (pl_caseeq_str(&name, "rport"))
-			err = buf_printf(mb, ";rport=%u", net_sa_port(src));
+			err = buf_printf(mb, ";rport=%u", sa_port(src));
 		else
 			err = buf_printf(mb, ";%.*s", PL_ARG(&p));
 	}
-	if (!err && add_received && !net_sa_host(src, host, sizeof(host)))
+	if (!err && add_received && !sa_ntop(src, host, sizeof(host)))
 		err = buf_printf(mb, ";received=%s", host);
 	return err;
 }

@@ -6,7 +6,6 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "net/net_int.h"
-#include "net/sa.h"
 
 enum {
 	UDP_DGRAM_MAX = 65536,
@@ -76,21 +75,21 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *b,
 		tp->st.keepalives++;
 		return;
 	}
+	memset(&rx, 0, sizeof(rx));
+	rx.tp = SIP_TP_UDP;
 	mb = buf_alloc((size_t)nread);
-	if (!mb) {
+	if (!mb || sa_copy(&rx.src, addr)) {
 		tp->st.dropped_malformed++;
+		mem_deref(mb);
 		return;
 	}
 	(void)buf_write(mb, b->base, (size_t)nread);
-	memset(&rx, 0, sizeof(rx));
-	rx.tp = SIP_TP_UDP;
-	memcpy(&rx.src, addr, net_sa_len(addr));
 	rx.dst = us->laddr;
 	transp_deliver(tp, mb, &rx);
 	mem_deref(mb);
 }
 
-int udp_listen(struct sip_transp *tp, const struct sockaddr *sa,
+int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	       struct sockaddr_storage *boundp)
 {
 	struct udp_sock *us;
@@ -107,7 +106,7 @@ int udp_listen(struct sip_transp *tp, const struct sockaddr *sa,
 		return ENOMEM;
 	}
 	err = uv_udp_init_ex(tp->loop, &us->h,
-			     sa->sa_family | UV_UDP_RECVMMSG);
+			     sa->ss_family | UV_UDP_RECVMMSG);
 	if (err) {
 		mem_deref(us);
 		return -err;
@@ -116,23 +115,22 @@ int udp_listen(struct sip_transp *tp, const struct sockaddr *sa,
 	us->tp = tp;
 	list_append(&tp->udps, &us->le, us);
 	/* from here the handle owns us: failures close it */
-	err = uv_udp_bind(&us->h, sa,
-			  sa->sa_family == AF_INET6 ? UV_UDP_IPV6ONLY : 0);
+	err = uv_udp_bind(&us->h, (const struct sockaddr *)sa,
+			  sa->ss_family == AF_INET6 ? UV_UDP_IPV6ONLY : 0);
 	if (!err)
 		err = uv_udp_getsockname(&us->h, (struct sockaddr *)&us->laddr,
 					 &nl);
 	if (!err)
 		err = uv_udp_recv_start(&us->h, on_alloc, on_recv);
 	if (err) {
-		char as[NET_SA_STRLEN];
+		char as[SA_STRLEN];
 
 		log_error("sip: UDP listen %s: %s",
-			  net_sa_str(sa, as, sizeof(as)), uv_strerror(err));
+			  sa_str(sa, as, sizeof(as)), uv_strerror(err));
 		udp_close(us);
 		return -err;
 	}
-	transp_rcvbuf_set(tp, (uv_handle_t *)&us->h, "UDP",
-			  (struct sockaddr *)&us->laddr);
+	transp_rcvbuf_set(tp, (uv_handle_t *)&us->h, "UDP", &us->laddr);
 	*boundp = us->laddr;
 	return 0;
 }
@@ -143,7 +141,7 @@ static void on_sent(uv_udp_send_t *req, int status)
 }
 
 int udp_send(struct sip_transp *tp, struct udp_sock *us,
-	     const struct sockaddr *dst, struct buf *mb,
+	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg)
 {
 	uv_buf_t ub = uv_buf_init((char *)mb->data, (unsigned)mb->end);
@@ -153,7 +151,7 @@ int udp_send(struct sip_transp *tp, struct udp_sock *us,
 	(void)tp;
 	if (mb->end > UDP_DGRAM_MAX - 1)
 		return EMSGSIZE;
-	r = uv_udp_try_send(&us->h, &ub, 1, dst);
+	r = uv_udp_try_send(&us->h, &ub, 1, (const struct sockaddr *)dst);
 	if (r >= 0)
 		return 0;
 	if (r != UV_EAGAIN)
@@ -164,7 +162,8 @@ int udp_send(struct sip_transp *tp, struct udp_sock *us,
 		return ENOMEM;
 	wr->us = us;
 	wr->req.u.data = wr;
-	r = uv_udp_send(&wr->req.u, &us->h, &ub, 1, dst, on_sent);
+	r = uv_udp_send(&wr->req.u, &us->h, &ub, 1,
+			(const struct sockaddr *)dst, on_sent);
 	if (r) {
 		mem_deref(wr);
 		return -r;

@@ -5,7 +5,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
-#include "net/sa.h"
+#include "base/sa.h"
 #include "tsx/tsx_int.h"
 
 static int send_req(struct tsx *ct, struct buf *mb)
@@ -72,12 +72,13 @@ int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 {
 	struct sip_msg *req = NULL;
 	const struct sip_via *via;
+	struct sockaddr_storage d;
 	struct tsx *ct = NULL;
 	struct pl pl;
 	uint32_t t1;
 	int err;
 
-	if (!tl || !mb || !dst || !net_sa_len(dst))
+	if (!tl || !mb || sa_copy(&d, dst))
 		return EINVAL;
 	pl = buf_pl(mb);
 	err = sip_msg_decode(&req, &pl, mb, tp != SIP_TP_UDP, NULL);
@@ -101,7 +102,7 @@ int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 	ct->key = tsx_key_branch(&via->branch);
 	ct->req_mb = mem_ref(mb);
 	ct->tpk = tp;
-	memcpy(&ct->dst, dst, net_sa_len(dst));
+	ct->dst = d;
 	ct->conn = mem_ref(conn);
 	ct->h = h;
 	ct->arg = arg;

@@ -252,6 +252,7 @@ void tsx_layer_recv(struct tsx_layer *tl, struct sip_msg *msg,
 		tl->tu.request_h(tx, msg, rx, tl->arg);
 	else
 		(void)tsx_reply(tx, 501, NULL, NULL, NULL, NULL);
+	tsx_server_trying(tx);
 	mem_deref(tx);
 out:
 	mem_deref(tl);

@@ -1,34 +1,76 @@
-/* Minimal message builders the transaction layer needs: responses to a
- * received request (until the shared printer lands), the ACK for a
- * non-2xx final response (RFC 3261 §17.1.1.3) and CANCEL (§9.1). */
+/* Messages the transaction layer builds, with the SIP printer: responses
+ * to a received request (RFC 3261 §8.2.6, sip_print_response() plus the
+ * RFC 3581 top Via), the ACK for a non-2xx final response (§17.1.1.3)
+ * and CANCEL (§9.1). */
 #include <errno.h>
 #include <string.h>
 
 #include "base/mem.h"
+#include "sip/print.h"
 #include "tsx/tsx_int.h"
 
-static int copy_hdrs(struct buf *mb, const struct sip_msg *msg,
-		     enum sip_hdr_id id, const char *name)
+static bool is_ctl(char c)
 {
-	int err = 0;
-
-	for (uint32_t i = 0; !err && i < msg->nhdrs; i++)
-		if (msg->hdrs[i].id == id)
-			err = buf_printf(mb, "%s: %.*s\r\n", name,
-					 PL_ARG(&msg->hdrs[i].val));
-	return err;
+	return (unsigned char)c < 0x20 || c == 0x7f;
 }
 
-static int write_reason(struct buf *mb, const char *reason)
+/* A reason phrase without control characters: reason itself, or a copy
+ * with spaces for them in *ownp (to mem_deref). NULL on ENOMEM. */
+static const char *reason_clean(const char *reason, char **ownp)
 {
-	int err = 0;
+	const char *r = reason;
+	char *c;
 
-	for (const char *r = reason; !err && *r; r++) {
-		unsigned char ch = (unsigned char)*r;
+	while (*r && !is_ctl(*r))
+		r++;
+	if (!*r)
+		return reason;
+	c = mem_strdup(reason);
+	if (!c)
+		return NULL;
+	for (char *p = c; *p; p++)
+		if (is_ctl(*p))
+			*p = ' ';
+	*ownp = c;
+	return c;
+}
 
-		err = buf_write_u8(mb, ch < 0x20 || ch == 0x7f ? ' ' : ch);
+/* The printer copies req's Via lines as written; put the value the
+ * transaction answers with (received/rport, sip_transp_via_print()) in
+ * place of the top one. The response starts at start in mb and its first
+ * Via line is req->h_via's line. Returns 0, EPROTO or ENOMEM; mb is left
+ * as it was on error. */
+static int top_via_set(struct buf *mb, size_t start,
+		       const struct sip_msg *req, const struct sip_via *via,
+		       const struct sip_recv *rx)
+{
+	const struct sip_hdr *h = req->h_via;
+	size_t end = mb->end, off, vl = h->val.l, n;
+	const uint8_t *nl;
+	uint8_t *d;
+	int err;
+
+	nl = memchr(mb->data + start, '\n', end - start);
+	if (!nl)
+		return EPROTO;
+	off = (size_t)(nl + 1 - mb->data) + (size_t)(h->val.p - h->line.p);
+	if (off + vl > end || memcmp(mb->data + off, h->val.p, vl))
+		return EPROTO;
+	/* the new value goes after the message, then is moved in */
+	mb->pos = end;
+	err = sip_transp_via_print(mb, via, rx);
+	n = mb->end - end;
+	err = err ? err : buf_reserve(mb, n);
+	if (err) {
+		mb->pos = mb->end = end;
+		return err;
 	}
-	return err;
+	d = mb->data;
+	memcpy(d + end + n, d + end, n); /* out of the tail's way */
+	memmove(d + off + n, d + off + vl, end - off - vl);
+	memcpy(d + off, d + end + n, n);
+	mb->pos = mb->end = end - vl + n;
+	return 0;
 }
 
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
@@ -37,67 +79,58 @@ int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 		   const char *hdrs, const char *ctype,
 		   const struct pl *body)
 {
-	const struct sip_addr *to;
-	struct buf *mb;
-	bool add_tag;
+	struct buf *mb = NULL, *xb = NULL;
+	struct pl tag = PL_INIT, extra = PL_INIT;
+	char *rown = NULL;
 	int err;
 
-	if (!mbp || !req || !via || !rx || !req->h_from || !req->h_to ||
-	    !req->h_callid || !req->h_cseq)
+	if (!mbp || !req || !via || !rx || !req->h_via || !req->h_from ||
+	    !req->h_to || !req->h_callid || !req->h_cseq)
 		return EINVAL;
 	if (!reason || !*reason)
 		reason = sip_reason_phrase(scode);
 	if (!reason || !*reason)
 		reason = "Unknown";
-	mb = buf_alloc(512 + (body ? body->l : 0));
-	if (!mb)
+	reason = reason_clean(reason, &rown);
+	if (!reason)
 		return ENOMEM;
-	err = buf_printf(mb, "SIP/2.0 %u ", scode);
-	err = err ? err : write_reason(mb, reason);
-	err = err ? err : buf_write_str(mb, "\r\n");
-	for (uint32_t i = 0; !err && i < req->nhdrs; i++) {
-		const struct sip_hdr *h = &req->hdrs[i];
-
-		if (h->id != SIP_HDR_VIA)
-			continue;
-		if (h == req->h_via) {
-			err = buf_write_str(mb, "Via: ");
-			err = err ? err : sip_transp_via_print(mb, via, rx);
-			err = err ? err : buf_write_str(mb, "\r\n");
-		} else {
-			err = buf_printf(mb, "Via: %.*s\r\n", PL_ARG(&h->val));
-		}
+	if (scode > 100 && totag) /* no tag on 100 (§8.2.6.1) */
+		pl_set_str(&tag, totag);
+	if (hdrs)
+		pl_set_str(&extra, hdrs);
+	if (ctype && body && body->l) {
+		/* Content-Type goes with the extra headers */
+		xb = buf_alloc(extra.l + strlen(ctype) + 20);
+		err = xb ? 0 : ENOMEM;
+		err = err ? err : buf_write_pl(xb, &extra);
+		err = err ? err
+			  : buf_printf(xb, "Content-Type: %s\r\n", ctype);
+		if (err)
+			goto out;
+		extra = buf_pl(xb);
 	}
-	add_tag = scode > 100 && totag && *totag &&
-		  (sip_msg_to(req, &to) || !pl_isset(&to->tag));
-	err = err ? err : buf_printf(mb, "From: %.*s\r\nTo: %.*s",
-				     PL_ARG(&req->h_from->val),
-				     PL_ARG(&req->h_to->val));
-	if (!err && add_tag)
-		err = buf_printf(mb, ";tag=%s", totag);
-	err = err ? err : buf_printf(mb, "\r\nCall-ID: %.*s\r\nCSeq: %.*s\r\n",
-				     PL_ARG(&req->h_callid->val),
-				     PL_ARG(&req->h_cseq->val));
-	if (!err && scode == 100) /* §8.2.6.1 */
-		err = copy_hdrs(mb, req, SIP_HDR_TIMESTAMP, "Timestamp");
-	if (!err && hdrs)
-		err = buf_write_str(mb, hdrs);
-	if (!err && body && body->l && ctype)
-		err = buf_printf(mb, "Content-Type: %s\r\n", ctype);
-	err = err ? err : buf_printf(mb, "Content-Length: %zu\r\n\r\n",
-				     body ? body->l : 0);
-	if (!err && body && body->l)
-		err = buf_write_pl(mb, body);
-	if (err) {
+	mb = buf_alloc(512 + extra.l + (body ? body->l : 0));
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = sip_print_response(mb, req, scode, reason, &tag, &extra,
+				 body && body->l ? body : NULL);
+	err = err ? err : top_via_set(mb, 0, req, via, rx);
+out:
+	mem_deref(rown);
+	mem_deref(xb);
+	if (err)
 		mem_deref(mb);
-		return err;
-	}
-	*mbp = mb;
-	return 0;
+	else
+		*mbp = mb;
+	return err;
 }
 
+/* ACK or CANCEL for req: its Request-URI, top Via, Route set, From,
+ * Call-ID and CSeq number, with To as given. */
 static int req_build(struct buf **mbp, struct sip_msg *req,
-		     const char *method, const struct pl *to)
+		     const struct pl *method, const struct pl *to)
 {
 	struct buf *mb;
 	int err;
@@ -107,17 +140,21 @@ static int req_build(struct buf **mbp, struct sip_msg *req,
 	mb = buf_alloc(512);
 	if (!mb)
 		return ENOMEM;
-	err = buf_printf(mb, "%s %.*s SIP/2.0\r\nVia: %.*s\r\n", method,
-			 PL_ARG(&req->ruri_raw), PL_ARG(&req->h_via->val));
-	err = err ? err : copy_hdrs(mb, req, SIP_HDR_ROUTE, "Route");
-	err = err ? err : buf_printf(mb,
-				     "From: %.*s\r\nTo: %.*s\r\n"
-				     "Call-ID: %.*s\r\nCSeq: %u %s\r\n"
-				     "Max-Forwards: 70\r\n"
-				     "Content-Length: 0\r\n\r\n",
-				     PL_ARG(&req->h_from->val), PL_ARG(to),
-				     PL_ARG(&req->h_callid->val),
-				     req->cseq.num, method);
+	err = sip_print_request_line(mb, method, &req->ruri_raw);
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_VIA, &req->h_via->val);
+	for (uint32_t i = 0; !err && i < req->nhdrs; i++)
+		if (req->hdrs[i].id == SIP_HDR_ROUTE)
+			err = sip_print_hdr(mb, SIP_HDR_ROUTE,
+					    &req->hdrs[i].val);
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_FROM, &req->h_from->val);
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_TO, to);
+	err = err ? err
+		  : sip_print_hdr(mb, SIP_HDR_CALL_ID, &req->h_callid->val);
+	err = err ? err
+		  : sip_print_hdrf(mb, SIP_HDR_CSEQ, "%u %.*s", req->cseq.num,
+				   PL_ARG(method));
+	err = err ? err : sip_print_hdr(mb, SIP_HDR_MAX_FORWARDS, &PL("70"));
+	err = err ? err : sip_print_body(mb, NULL, NULL);
 	if (err) {
 		mem_deref(mb);
 		return err;
@@ -132,12 +169,12 @@ int tsx_ack_build(struct buf **mbp, struct sip_msg *req,
 	if (!mbp || !req || !resp || !resp->h_to)
 		return EINVAL;
 	/* To from the response (its tag), the rest from the request */
-	return req_build(mbp, req, "ACK", &resp->h_to->val);
+	return req_build(mbp, req, &PL("ACK"), &resp->h_to->val);
 }
 
 int tsx_cancel_build(struct buf **mbp, struct sip_msg *req)
 {
 	if (!mbp || !req || !req->h_to)
 		return EINVAL;
-	return req_build(mbp, req, "CANCEL", &req->h_to->val);
+	return req_build(mbp, req, &PL("CANCEL"), &req->h_to->val);
 }

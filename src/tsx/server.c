@@ -108,14 +108,34 @@ int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
 	}
 	tsx_link(st);
 	tl->st.server_created++;
-	if (st->kind == TSX_IST) {
-		if (!tl->cfg.trying_ms)
-			(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
-		else
-			(void)tmr_start(tl->tmrl, &st->tmr_trying,
-					tl->cfg.trying_ms, on_trying, st);
-	}
+	/* With trying_ms 0 the layer sends 100 Trying right after the TU's
+	 * request handler returns (tsx_server_trying), so a request the TU
+	 * drops is never answered at all. */
+	if (st->kind == TSX_IST && tl->cfg.trying_ms)
+		(void)tmr_start(tl->tmrl, &st->tmr_trying, tl->cfg.trying_ms,
+				on_trying, st);
 	*stp = st;
+	return 0;
+}
+
+void tsx_server_trying(struct tsx *st)
+{
+	if (st->kind == TSX_IST && st->state == TSX_PROCEEDING &&
+	    !st->scode && st->tl && !st->tl->cfg.trying_ms)
+		(void)tsx_reply(st, 100, NULL, NULL, NULL, NULL);
+}
+
+int tsx_drop(struct tsx *st)
+{
+	if (!st || (st->kind != TSX_IST && st->kind != TSX_NIST))
+		return EINVAL;
+	if (st->state == TSX_TERMINATED)
+		return ESHUTDOWN;
+	if (st->scode)
+		return EPROTO;
+	if (st->tl)
+		st->tl->st.dropped++;
+	tsx_terminate(st);
 	return 0;
 }
 

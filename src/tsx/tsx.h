@@ -119,6 +119,7 @@ struct tsx_stats {
 	uint64_t cancels_unmatched;	   /* answered 481 */
 	uint64_t stray_responses;
 	uint64_t stray_acks;
+	uint64_t dropped;		   /* requests the TU discarded */
 	uint32_t live;			   /* transactions in the table */
 };
 
@@ -160,6 +161,15 @@ int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
 /* As tsx_reply() with the response already printed by the TU in mb (a
  * reference is taken); scode must be its status code. */
 int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb);
+
+/* Discard st's request without any answer (RFC 3261 leaves a UAS free
+ * to drop requests it considers hostile, e.g. for an unknown domain):
+ * the transaction terminates at once, so a flood of such requests holds
+ * no memory; a retransmission reaches the TU again as a new request.
+ * Called from the TU's request handler before anything was sent, no 100
+ * Trying ever goes out. Returns 0, EINVAL (not a server transaction),
+ * EPROTO (a response was already sent) or ESHUTDOWN. */
+int tsx_drop(struct tsx *st);
 
 /* The To tag responses of st carry: the request's To tag if it had one,
  * else a random tag made at creation. Valid while st lives. */

@@ -71,6 +71,9 @@ struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
 uint32_t tsx_key_branch(const struct pl *branch);
 
 /* server.c */
+/* After the TU's request handler: 100 Trying for an INVITE it neither
+ * answered nor dropped (when 100 goes out at once). */
+void tsx_server_trying(struct tsx *st);
 int tsx_server_new(struct tsx **stp, struct tsx_layer *tl,
 		   struct sip_msg *msg, const struct sip_recv *rx);
 void tsx_server_recv(struct tsx *st, struct sip_msg *msg,

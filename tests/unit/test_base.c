@@ -1,10 +1,13 @@
-/* Unit tests for src/base: mem, pl, list, hash, buf, clock. */
+/* Unit tests for src/base: mem, pl, list, hash, buf, clock, sa. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -170,6 +173,81 @@ static void test_sa(void **state)
 	assert_int_equal(sa_parse(&sa, "example.com:5060", 1), EINVAL);
 	assert_int_equal(sa_parse(&sa, "[::1", 1), EINVAL);
 	assert_int_equal(sa_parse(&sa, "1.2.3.4:", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "10.0.0.1", 5060), 0);
+	assert_int_equal(sa_port(&sa), 5060);
+	assert_int_equal(sa_parse(&sa, "::1", 5061), 0);
+	assert_int_equal(sa_port(&sa), 5061);
+	assert_int_equal(sa_parse(&sa, "[::1]", 5062), 0);
+	assert_int_equal(sa_port(&sa), 5062);
+	assert_int_equal(sa_parse(&sa, "[::1]x", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "[::1]:", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "[[::1]]:5", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, "", 1), EINVAL);
+	assert_int_equal(sa_parse(&sa, NULL, 1), EINVAL);
+}
+
+/* sa_set, sa_copy, sa_str, sa_isset, sa_eq/sa_eq_addr and sa_hash (the
+ * helpers the transports use). */
+static void test_sa_net(void **state)
+{
+	struct sockaddr_storage a, b, unset;
+	struct sockaddr_in in4;
+	char buf[SA_STRLEN];
+
+	(void)state;
+	memset(&unset, 0, sizeof(unset));
+	assert_int_equal(sa_set(&a, &PL("192.0.2.1"), 5060), 0);
+	assert_string_equal(sa_str(&a, buf, sizeof(buf)), "192.0.2.1:5060");
+	assert_int_equal(sa_set(&a, &PL("[2001:db8::1]"), 5061), 0);
+	assert_int_equal(a.ss_family, AF_INET6);
+	assert_string_equal(sa_str(&a, buf, sizeof(buf)),
+			    "[2001:db8::1]:5061");
+	assert_int_equal(sa_set(&a, &PL("2001:db8::1"), 0), 0);
+	assert_int_equal(sa_port(&a), 0);
+	assert_int_equal(sa_set(&a, &PL("pbx.example"), 5060), EINVAL);
+	assert_int_equal(sa_set(&a, &PL("[]"), 5060), EINVAL);
+	assert_int_equal(sa_set(&a, &PL(""), 5060), EINVAL);
+	assert_int_equal(sa_set(&a, NULL, 5060), EINVAL);
+	assert_string_equal(sa_str(&unset, buf, sizeof(buf)), "?");
+	assert_string_equal(sa_str(NULL, buf, sizeof(buf)), "?");
+	assert_int_equal(sa_ntop(&unset, buf, sizeof(buf)), EINVAL);
+
+	assert_true(sa_isset(&a));
+	assert_false(sa_isset(&unset));
+	assert_false(sa_isset(NULL));
+	assert_int_equal(sa_port(NULL), 0);
+	assert_int_equal(sa_port(&unset), 0);
+
+	/* a struct sockaddr_in from a caller comes in whole */
+	memset(&in4, 0, sizeof(in4));
+	in4.sin_family = AF_INET;
+	in4.sin_port = htons(5070);
+	in4.sin_addr.s_addr = htonl(0x7f000001);
+	assert_int_equal(sa_copy(&b, (struct sockaddr *)&in4), 0);
+	assert_string_equal(sa_str(&b, buf, sizeof(buf)), "127.0.0.1:5070");
+	assert_int_equal(sa_copy(&b, (struct sockaddr *)&unset), EINVAL);
+	assert_int_equal(sa_copy(&b, NULL), EINVAL);
+
+	/* equality with and without the port; the hash follows sa_eq */
+	assert_int_equal(sa_parse(&a, "127.0.0.1:5070", 0), 0);
+	assert_true(sa_eq(&a, &b));
+	assert_int_equal(sa_hash(&a), sa_hash(&b));
+	sa_set_port(&b, 5071);
+	assert_false(sa_eq(&a, &b));
+	assert_true(sa_eq_addr(&a, &b));
+	assert_true(sa_hash(&a) != sa_hash(&b));
+	assert_int_equal(sa_parse(&b, "127.0.0.2:5070", 0), 0);
+	assert_false(sa_eq_addr(&a, &b));
+	assert_int_equal(sa_parse(&b, "[::1]:5070", 0), 0);
+	assert_false(sa_eq_addr(&a, &b));
+	assert_int_equal(sa_parse(&a, "[::1]:5070", 0), 0);
+	assert_true(sa_eq(&a, &b));
+	assert_int_equal(sa_hash(&a), sa_hash(&b));
+	assert_false(sa_eq(&a, NULL));
+	assert_false(sa_eq_addr(NULL, &b));
+	assert_false(sa_eq(&unset, &unset));
+	assert_int_equal(sa_hash(&unset), 0);
+	assert_int_equal(sa_hash(NULL), 0);
 }
 
 int main(void)
@@ -182,6 +260,7 @@ int main(void)
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_clock_mock),
 		LEAKCHECK_TEST(test_sa),
+		LEAKCHECK_TEST(test_sa_net),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/tmr.h"
-#include "net/sa.h"
+#include "base/sa.h"
 #include "net/transp.h"
 #include "tsx/tsx.h"
 #include "leakcheck.h"
@@ -52,6 +52,7 @@ struct fx {
 	struct tsx *st;		       /* last server tx (ref) */
 	unsigned nreq, nack, nstray;
 	uint16_t auto_reply;	       /* answer new requests with this */
+	bool auto_drop;		       /* tsx_drop() new requests */
 	struct ev_log ev;
 };
 
@@ -88,6 +89,8 @@ static void tu_request(struct tsx *st, struct sip_msg *msg,
 		assert_int_equal(tsx_reply(st, f->auto_reply, NULL, NULL, NULL,
 					   NULL),
 				 0);
+	if (f->auto_drop)
+		assert_int_equal(tsx_drop(st), 0);
 }
 
 static void tu_ack(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
@@ -121,7 +124,7 @@ static int setup_cfg(const struct tsx_config *cfg)
 	assert_int_equal(sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, NULL,
 					  NULL, NULL),
 			 0);
-	assert_int_equal(net_sa_parse("127.0.0.1:0", 0, &ss), 0);
+	assert_int_equal(sa_parse(&ss, "127.0.0.1:0", 0), 0);
 	assert_int_equal(sip_transp_listen(fx.tp, SIP_TPF_UDP,
 					   (struct sockaddr *)&ss),
 			 0);
@@ -186,12 +189,12 @@ static int teardown(void **state)
 
 static uint16_t our_port(void)
 {
-	return net_sa_port((struct sockaddr *)&fx.laddr);
+	return sa_port(&fx.laddr);
 }
 
 static uint16_t peer_port(void)
 {
-	return net_sa_port((struct sockaddr *)&fx.paddr);
+	return sa_port(&fx.paddr);
 }
 
 /* Next datagram for the peer within timeout_ms; returns its length (0 if
@@ -596,7 +599,7 @@ static void test_client_errors(void **state)
 
 	(void)state;
 	/* no IPv6 socket: a synchronous error, no transaction */
-	assert_int_equal(net_sa_parse("[::1]:5060", 0, &v6), 0);
+	assert_int_equal(sa_parse(&v6, "[::1]:5060", 0), 0);
 	assert_int_equal(tsx_request(NULL, fx.tl, mb, SIP_TP_UDP,
 				     (struct sockaddr *)&v6, NULL, false,
 				     on_tsx, &fx.ev),
@@ -703,8 +706,8 @@ static void test_ist_ack_i(void **state)
 	step(1, NULL, 0);
 	assert_int_equal(fx.ev.at[TSX_EV_TERMINATED] - t, T4);
 	assert_int_equal(fx.ev.n[TSX_EV_TIMEOUT], 0);
-	/* 100, 603, one retransmission */
-	assert_int_equal(peer_drain(), 3);
+	/* 603 (no 100: the TU answered at once), one retransmission */
+	assert_int_equal(peer_drain(), 2);
 	(void)buf;
 }
 
@@ -796,6 +799,80 @@ static void test_nist_j(void **state)
 	inject_options("z9hG4bKnist1");
 	assert_int_equal(fx.nreq, 2);
 	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL), 0);
+	peer_drain();
+}
+
+/* Response building (RFC 3261 §8.2.6 via the printer): header lines
+ * copied as written (compact forms, a Via list line), only the top Via
+ * value replaced (received, RFC 3581), the To tag, control characters
+ * out of the reason, extra headers, Content-Type and body; a 100 copies
+ * Timestamp and has no To tag. */
+static void test_response_format(void **state)
+{
+	char buf[2048], want[2048];
+
+	(void)state;
+	inject("OPTIONS sip:trunk.example SIP/2.0\r\n"
+	       "v: SIP/2.0/UDP pbx.example:%u;branch=z9hG4bKfmt1;"
+	       "received=192.0.2.1 , "
+	       "SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKup\r\n"
+	       "Via: SIP/2.0/TCP 10.0.0.8;branch=z9hG4bKup2\r\n"
+	       "Max-Forwards: 70\r\n"
+	       "f: <sip:mon@pbx.example>;tag=o1\r\n"
+	       "t: <sip:trunk.example>\r\n"
+	       "i: fmt-1@pbx\r\n"
+	       "CSeq: 8 OPTIONS\r\n"
+	       "Timestamp: 54\r\n"
+	       "l: 0\r\n\r\n",
+	       peer_port());
+	assert_int_equal(fx.nreq, 1);
+	assert_int_equal(tsx_reply(fx.st, 200, "OK\r\nX-Evil: 1",
+				   "Allow: INVITE\r\n", "application/sdp",
+				   &PL("v=0\r\n")),
+			 0);
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	snprintf(want, sizeof(want),
+		 "SIP/2.0 200 OK  X-Evil: 1\r\n"
+		 "v: SIP/2.0/UDP pbx.example:%u;branch=z9hG4bKfmt1;"
+		 "received=127.0.0.1 , "
+		 "SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKup\r\n"
+		 "Via: SIP/2.0/TCP 10.0.0.8;branch=z9hG4bKup2\r\n"
+		 "f: <sip:mon@pbx.example>;tag=o1\r\n"
+		 "t: <sip:trunk.example>;tag=%s\r\n"
+		 "i: fmt-1@pbx\r\n"
+		 "CSeq: 8 OPTIONS\r\n"
+		 "Allow: INVITE\r\n"
+		 "Content-Type: application/sdp\r\n"
+		 "Content-Length: 5\r\n\r\n"
+		 "v=0\r\n",
+		 peer_port(), tsx_totag(fx.st));
+	assert_string_equal(buf, want);
+
+	/* the INVITE's 100: Timestamp copied, no To tag, rport filled */
+	inject("INVITE sip:+15005550001@trunk.example SIP/2.0\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.1:%u;rport;branch=z9hG4bKfmt2\r\n"
+	       "Max-Forwards: 70\r\n"
+	       "From: <sip:alice@pbx.example>;tag=ft1\r\n"
+	       "To: <sip:+15005550001@trunk.example>\r\n"
+	       "Call-ID: fmt-2@pbx\r\n"
+	       "CSeq: 1 INVITE\r\n"
+	       "Timestamp: 54 0.5\r\n"
+	       "Content-Length: 0\r\n\r\n",
+	       peer_port());
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	snprintf(want, sizeof(want),
+		 "SIP/2.0 100 Trying\r\n"
+		 "Via: SIP/2.0/UDP 127.0.0.1:%u;rport=%u;branch=z9hG4bKfmt2;"
+		 "received=127.0.0.1\r\n"
+		 "From: <sip:alice@pbx.example>;tag=ft1\r\n"
+		 "To: <sip:+15005550001@trunk.example>\r\n"
+		 "Call-ID: fmt-2@pbx\r\n"
+		 "CSeq: 1 INVITE\r\n"
+		 "Timestamp: 54 0.5\r\n"
+		 "Content-Length: 0\r\n\r\n",
+		 peer_port(), peer_port());
+	assert_string_equal(buf, want);
+	assert_int_equal(tsx_reply(fx.st, 480, NULL, NULL, NULL, NULL), 0);
 	peer_drain();
 }
 
@@ -934,6 +1011,33 @@ static void test_branch_and_sentby(void **state)
 	assert_string_equal(tsx_state_name(TSX_ACCEPTED), "Accepted");
 }
 
+/* A TU that drops a request: nothing is sent, not even 100 Trying; the
+ * transaction ends at once; a retransmission reaches the TU again. */
+static void test_ist_drop(void **state)
+{
+	struct tsx_stats st;
+
+	(void)state;
+	fx.auto_drop = true;
+	inject_invite("z9hG4bKdrop1", 1);
+	assert_int_equal(fx.nreq, 1);
+	assert_int_equal(tsx_state_get(fx.st), TSX_TERMINATED);
+	assert_int_equal(fx.ev.n[TSX_EV_TERMINATED], 1);
+	assert_int_equal(tsx_drop(fx.st), ESHUTDOWN);
+	inject_invite("z9hG4bKdrop1", 1);
+	assert_int_equal(fx.nreq, 2);
+	tsx_layer_stats(fx.tl, &st);
+	assert_int_equal(st.dropped, 2);
+	assert_int_equal(st.live, 0);
+	step(64 * T1, NULL, 0);
+	assert_int_equal(peer_drain(), 0);
+	/* a request already answered cannot be dropped */
+	fx.auto_drop = false;
+	inject_invite("z9hG4bKdrop2", 1);
+	assert_int_equal(tsx_drop(fx.st), EPROTO); /* its 100 went out */
+	assert_int_equal(tsx_reply(fx.st, 486, NULL, NULL, NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -946,11 +1050,13 @@ int main(void)
 		TEST(test_client_errors),
 		TEST(test_ist_100_g_h),
 		TEST(test_ist_ack_i),
+		TEST(test_ist_drop),
 		TEST(test_ist_2xx_accepted_l),
 		cmocka_unit_test_setup_teardown(test_ist_delayed_trying,
 						setup_delayed_trying,
 						teardown),
 		TEST(test_nist_j),
+		TEST(test_response_format),
 		TEST(test_cancel_matching),
 		TEST(test_cancel_without_handler),
 		TEST(test_rfc2543_fallback),
