@@ -14,7 +14,10 @@
 #   CPS_SERVERS="trunkd kamailio"   servers to measure; "direct" adds a
 #                          baseline with the PBX sending straight to the
 #                          carrier (checks the harness, no server CPU)
-#   CPS_KAMAILIO_CHILDREN=4  Kamailio UDP worker processes
+#   CPS_KAMAILIO_CHILDREN=1  Kamailio UDP worker processes; 1 is its
+#                          cheapest setting per call here (2 cores: more
+#                          workers spin on shared locks: 4 cost ~1.5x,
+#                          8 ~1.4-1.7x) and matches trunkd's one SIP thread
 #   CPS_KAMAILIO_MEM=tlsf  Kamailio's memory manager (-x): tlsf is the
 #                          fastest here; the package's default, qm, is the
 #                          debugging allocator and costs Kamailio ~2.5x CPU
@@ -33,7 +36,7 @@ SECS=${CPS_SECONDS:-10}
 HOLD=${CPS_HOLD_MS:-1000}
 SERVERS=${CPS_SERVERS:-trunkd kamailio}
 REPEAT=${CPS_REPEAT:-2}
-KCHILDREN=${CPS_KAMAILIO_CHILDREN:-4}
+KCHILDREN=${CPS_KAMAILIO_CHILDREN:-1}
 KMEM=${CPS_KAMAILIO_MEM:-tlsf}
 DOMAIN=bench.pstn.example.com
 CALLEE=+14155550100
