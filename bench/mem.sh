@@ -98,7 +98,10 @@ bench_log "trunkd holds $fd_per_call descriptors per call" \
 # -- 1. per established call ------------------------------------------------
 trunkd_up held
 rss0=$(bench_rss_kb "$TRUNKD_PID")
-pbx_start held "$CALLS" 60000 "$CALLS"
+# calls stay up until measured: placing time plus 40 s, 60 s at least
+hold=$(((CALLS / RATE + 40) * 1000))
+[ "$hold" -lt 60000 ] && hold=60000
+pbx_start held "$CALLS" "$hold" "$CALLS"
 # placing takes CALLS/RATE s; allow 3x plus 20 s
 deadline=$((SECONDS + CALLS * 3 / RATE + 20))
 while [ $SECONDS -lt $deadline ]; do
