@@ -26,5 +26,8 @@ run() {
 }
 
 run parse_bench
+bash "$here/cps.sh" || failed=1
+bash "$here/mem.sh" || failed=1
+bash "$here/media.sh" || failed=1
 
 exit $failed
