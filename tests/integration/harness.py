@@ -72,12 +72,17 @@ class Trunkd:
     def __init__(self, extra_args=(), env=None):
         self.sip_port = free_port()
         self.api_port = free_port(socket.SOCK_STREAM, both=False)
+        # The sandbox's default (SIP port + 1000) could be another test's
+        # port when tests run in parallel: give it a free one.
+        self.sandbox_port = free_port()
         self.data = tempfile.mkdtemp(prefix="trunkd-test-")
         self.log_path = os.path.join(self.data, "trunkd.log")
         self.args = [os.path.join(BUILD, "trunkd"),
                      "--sip", f"127.0.0.1:{self.sip_port}",
                      "--api", f"127.0.0.1:{self.api_port}",
-                     "--data", self.data, *extra_args]
+                     "--data", self.data,
+                     "--sandbox", f"127.0.0.1:{self.sandbox_port}",
+                     *extra_args]
         self.env = dict(os.environ)
         self.env.update(env or {})
         self.proc = None

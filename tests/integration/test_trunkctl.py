@@ -41,7 +41,7 @@ def server_cmd(port, data):
         return [api, "--api", "127.0.0.1:%d" % port, "--data", data]
     daemon = os.path.join(BUILD, "trunkd")
     return [daemon, "--api", "127.0.0.1:%d" % port, "--data", data,
-            "--sip", "127.0.0.1:%d" % free_port()]
+            "--sip", "127.0.0.1:%d" % free_port(), "--no-sandbox"]
 
 
 class Server:

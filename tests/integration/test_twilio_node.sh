@@ -67,7 +67,7 @@ api_port=$(free_port tcp)
 sip_port=$(free_port udp)
 
 TRUNKD_ACCOUNT_SID="$sid" TRUNKD_AUTH_TOKEN="$token" \
-	"$bin" --sip "127.0.0.1:$sip_port" --api "127.0.0.1:$api_port" \
+	"$bin" --sip "127.0.0.1:$sip_port" --api "127.0.0.1:$api_port" --no-sandbox \
 	--data "$data" >"$data/trunkd.log" 2>&1 &
 pid=$!
 
