@@ -112,23 +112,22 @@ void transp_rcvbuf_set(struct sip_transp *tp, uv_handle_t *h, const char *what,
 			 what, sa_str(sa, as, sizeof(as)), got, want);
 }
 
-int sip_transp_listen(struct sip_transp *tp, unsigned flags,
-		      const struct sockaddr *sa)
+/* One UDP+TCP (or single) listener on tsa. */
+static int listen_once(struct sip_transp *tp, unsigned flags,
+		       struct sockaddr_storage *tsa)
 {
-	struct sockaddr_storage bound, tsa;
+	struct sockaddr_storage bound;
 	int err;
 
-	if (!tp || sa_copy(&tsa, sa) || !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
-		return EINVAL;
 	if (flags & SIP_TPF_UDP) {
-		err = udp_listen(tp, &tsa, &bound);
+		err = udp_listen(tp, tsa, &bound);
 		if (err)
 			return err;
 		/* TCP on the same port UDP got */
-		sa_set_port(&tsa, sa_port(&bound));
+		sa_set_port(tsa, sa_port(&bound));
 	}
 	if (flags & SIP_TPF_TCP) {
-		err = tcp_listen(tp, &tsa, &bound);
+		err = tcp_listen(tp, tsa, &bound);
 		if (err) {
 			if ((flags & SIP_TPF_UDP) && tp->udps.tail)
 				udp_close(tp->udps.tail->data);
@@ -136,6 +135,30 @@ int sip_transp_listen(struct sip_transp *tp, unsigned flags,
 		}
 	}
 	return 0;
+}
+
+int sip_transp_listen(struct sip_transp *tp, unsigned flags,
+		      const struct sockaddr *sa)
+{
+	struct sockaddr_storage tsa;
+	bool any_port;
+	int err;
+
+	if (!tp || sa_copy(&tsa, sa) || !(flags & (SIP_TPF_UDP | SIP_TPF_TCP)))
+		return EINVAL;
+	/* Port 0 with both transports: the UDP port the kernel picks may be
+	 * taken for TCP; pick again rather than fail. */
+	any_port = sa_port(&tsa) == 0 &&
+		   (flags & (SIP_TPF_UDP | SIP_TPF_TCP)) ==
+			   (SIP_TPF_UDP | SIP_TPF_TCP);
+	for (int i = 0; i < 16; i++) {
+		if (any_port)
+			sa_set_port(&tsa, 0);
+		err = listen_once(tp, flags, &tsa);
+		if (err != EADDRINUSE || !any_port)
+			break;
+	}
+	return err;
 }
 
 int sip_transp_laddr(const struct sip_transp *tp, enum sip_transport tpk,
