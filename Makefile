@@ -6,7 +6,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 RUN_ARGS ?=
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 60
 
 .PHONY: all build deps run test test-unit test-sanitize bench format clean
 
