@@ -116,6 +116,22 @@ static inline const char *sc_find(const char *p, const char *e, char c)
 	return p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
 }
 
+/* Span of chars of cls and (for SC_ESCAPABLE classes) %HH escapes from
+ * p, checking that each '%' starts a %HH escape. Returns the end, or NULL
+ * on a bad escape. */
+const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
+
+/* sip_span_escaped() with the span of plain class bytes inline: the
+ * out-of-line call only when the span stops at a '%'. */
+static inline const char *sc_span_esc(const char *p, const char *e,
+				      uint16_t cls)
+{
+	p = sc_span(p, e, cls);
+	if ((cls & SC_ESCAPABLE) && p < e && *p == '%')
+		return sip_span_escaped(p, e, cls);
+	return p;
+}
+
 /* Scan a quoted-string starting at p (which must be '"'). Returns the
  * position after the closing quote, or NULL when unterminated or holding
  * a forbidden byte. */
@@ -125,10 +141,6 @@ const char *sip_scan_quoted(const char *p, const char *e);
  * SC_ESCAPABLE, well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
-/* Span of chars of cls and (for SC_ESCAPABLE classes) %HH escapes from
- * p, checking that each '%' starts a %HH escape. Returns the end, or NULL
- * on a bad escape. */
-const char *sip_span_escaped(const char *p, const char *e, uint16_t cls);
 
 /* One header parameter (";name=value"); val is empty without '='. */
 struct sip_param {
