@@ -311,12 +311,12 @@ static bool callid_ok(const struct pl *v)
 {
 	const char *p = v->p, *e = p + v->l, *q;
 
-	q = sc_span(p, e, SC_WORD);
+	q = sc_span_long(p, e, SC_WORD);
 	if (q == p)
 		return false;
 	if (q < e && *q == '@') {
 		p = q + 1;
-		q = sc_span(p, e, SC_WORD);
+		q = sc_span_long(p, e, SC_WORD);
 		if (q == p)
 			return false;
 	}

@@ -94,7 +94,7 @@ const char *sip_scan_host(const char *p, const char *e, bool *ipv6p)
 	}
 	if (!sc_is(*p, SC_TOKEN) || *p == '-' || *p == '.')
 		return NULL;
-	q = sc_span(p, e, SC_HOST);
+	q = sc_span_long(p, e, SC_HOST);
 	if (ipv6p)
 		*ipv6p = false;
 	return q;
@@ -146,7 +146,7 @@ int sip_param_next(const char **pp, const char *e, struct sip_param *prm,
 	} else if (p < e && *p == '[') {
 		v = sip_scan_host(p, e, NULL);
 	} else {
-		v = sc_span(p, e, SC_TOKEN | vcls);
+		v = sc_span_long(p, e, SC_TOKEN | vcls);
 		if (v == p)
 			v = NULL;
 	}
