@@ -257,24 +257,30 @@ static inline bool is_ipv4(const struct pl *pl)
 	const char *p = pl->p, *e = p + pl->l;
 
 	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, n = 0;
+		unsigned v, d;
 
 		if (part) {
 			if (p == e || *p != '.')
 				return false;
 			p++;
 		}
-		while (p < e && *p >= '0' && *p <= '9') {
-			if (n && v == 0)
-				return false; /* leading zero */
-			v = v * 10 + (unsigned)(*p - '0');
-			if (v > 255)
-				return false;
-			p++;
-			n++;
-		}
-		if (!n)
+		if (p == e || (v = (unsigned)(*p - '0')) > 9)
 			return false;
+		p++;
+		/* up to two more digits; no leading zero */
+		if (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+			if (!v)
+				return false;
+			v = v * 10 + d;
+			p++;
+			if (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+				v = v * 10 + d;
+				p++;
+				if (v > 255 ||
+				    (p < e && (unsigned)(*p - '0') <= 9))
+					return false;
+			}
+		}
 	}
 	return p == e;
 }
@@ -795,14 +801,47 @@ static int attr_crypto(struct dec *d, const struct sdp_attr *a)
 	return 0;
 }
 
+/* The 8 bytes at p as a little-endian word (the caller checked that 8
+ * can be read). */
+static inline uint64_t w8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
 /* The attributes trunkd reads are parsed to their grammar; any other
  * value only needs to be a byte-string (no CR). */
 static int dec_attr(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_attr *a;
-	const char *ne = token_end(v, e);
-	size_t nl = (size_t)(ne - v);
+	const char *ne;
+	size_t nl;
 
+	/* the names trunkd reads, followed by ':' or the line end, are
+	 * tokens: no class scan for them */
+	ne = NULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ /* masks keep the first bytes */
+	if (e - v >= 8) {
+		uint64_t w = w8(v);
+
+		if ((w & 0xffffffffffULL) == (w8("fmtp:...") & 0xffffffffffULL) ||
+		    (w & 0xffffffffffULL) == (w8("rtcp:...") & 0xffffffffffULL))
+			ne = v + 4;
+		else if ((w & 0xffffffffffffULL) ==
+			 (w8("ptime:..") & 0xffffffffffffULL))
+			ne = v + 5;
+		else if ((w & 0xffffffffffffffULL) ==
+			 (w8("rtpmap:.") & 0xffffffffffffffULL))
+			ne = v + 6;
+		else if (e - v == 8 && w == w8("sendrecv"))
+			ne = v + 8;
+	}
+#endif
+	if (!ne)
+		ne = token_end(v, e);
+	nl = (size_t)(ne - v);
 	if (ne == v || (ne < e && *ne != ':'))
 		FAIL(d, "Malformed attribute name");
 	if (d->nattrs >= d->cap_attrs)
