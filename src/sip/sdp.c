@@ -363,6 +363,28 @@ static inline int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 	return 0;
 }
 
+/* The 8 bytes at p as a word (the caller checked that 8 can be
+ * read); on little-endian, w8(p) & ((1 << 8n) - 1) holds the first n. */
+static inline uint64_t w8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The first n (1..7) bytes of [p, p+8) equal those of lit. */
+static inline bool eq_first(const char *p, const char *lit, unsigned n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t mask = (1ULL << (8 * n)) - 1;
+
+	return (w8(p) & mask) == (w8(lit) & mask);
+#else
+	return !memcmp(p, lit, n);
+#endif
+}
+
 /* Fast path of conn_decode() for the common "IN IP4 <IPv4>" with single
  * spaces: true when it applies (c filled as conn_decode() would), false
  * to take the general path. */
@@ -370,7 +392,7 @@ static inline bool conn_fast(struct sdp_conn *c, const char *v, const char *e)
 {
 	struct pl a;
 
-	if (e - v < 14 || memcmp(v, "IN IP4 ", 7))
+	if (e - v < 14 || !eq_first(v, "IN IP4 .", 7))
 		return false;
 	pl_set(&a, v + 7, (size_t)(e - v - 7));
 	if (!is_ipv4(&a))
@@ -801,46 +823,48 @@ static int attr_crypto(struct dec *d, const struct sdp_attr *a)
 	return 0;
 }
 
-/* The 8 bytes at p as a little-endian word (the caller checked that 8
- * can be read). */
-static inline uint64_t w8(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
-}
-
 /* The attributes trunkd reads are parsed to their grammar; any other
  * value only needs to be a byte-string (no CR). */
 static int dec_attr(struct dec *d, const char *v, const char *e)
 {
+	enum { K_OTHER, K_FMTP, K_RTCP, K_PTIME, K_RTPMAP, K_SENDRECV } k;
 	struct sdp_attr *a;
 	const char *ne;
 	size_t nl;
 
-	/* the names trunkd reads, followed by ':' or the line end, are
-	 * tokens: no class scan for them */
-	ne = NULL;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ /* masks keep the first bytes */
+	/* the common names trunkd reads, followed by ':' or the line end,
+	 * are tokens: no class scan and no name compare below for them */
+	k = K_OTHER;
 	if (e - v >= 8) {
-		uint64_t w = w8(v);
-
-		if ((w & 0xffffffffffULL) == (w8("fmtp:...") & 0xffffffffffULL) ||
-		    (w & 0xffffffffffULL) == (w8("rtcp:...") & 0xffffffffffULL))
-			ne = v + 4;
-		else if ((w & 0xffffffffffffULL) ==
-			 (w8("ptime:..") & 0xffffffffffffULL))
-			ne = v + 5;
-		else if ((w & 0xffffffffffffffULL) ==
-			 (w8("rtpmap:.") & 0xffffffffffffffULL))
-			ne = v + 6;
-		else if (e - v == 8 && w == w8("sendrecv"))
-			ne = v + 8;
+		if (eq_first(v, "rtpmap:.", 7))
+			k = K_RTPMAP;
+		else if (eq_first(v, "fmtp:...", 5))
+			k = K_FMTP;
+		else if (eq_first(v, "ptime:..", 6))
+			k = K_PTIME;
+		else if (eq_first(v, "rtcp:...", 5))
+			k = K_RTCP;
+		else if (e - v == 8 && w8(v) == w8("sendrecv"))
+			k = K_SENDRECV;
 	}
-#endif
-	if (!ne)
+	switch (k) {
+	case K_FMTP:
+	case K_RTCP:
+		ne = v + 4;
+		break;
+	case K_PTIME:
+		ne = v + 5;
+		break;
+	case K_RTPMAP:
+		ne = v + 6;
+		break;
+	case K_SENDRECV:
+		ne = v + 8;
+		break;
+	default:
 		ne = token_end(v, e);
+		break;
+	}
 	nl = (size_t)(ne - v);
 	if (ne == v || (ne < e && *ne != ':'))
 		FAIL(d, "Malformed attribute name");
@@ -861,6 +885,20 @@ static int dec_attr(struct dec *d, const char *v, const char *e)
 	else
 		d->s->nattrs++;
 
+	switch (k) {
+	case K_FMTP:
+		return attr_fmtp(d, a);
+	case K_RTCP:
+		return attr_rtcp(d, a);
+	case K_PTIME:
+		return attr_ptime(d, a);
+	case K_RTPMAP:
+		return attr_rtpmap(d, a);
+	case K_SENDRECV:
+		return attr_dir(d, a, SDP_DIR_SENDRECV);
+	default:
+		break;
+	}
 	switch (nl) {
 	case 4:
 		if (!memcmp(v, "fmtp", 4))
