@@ -374,44 +374,36 @@ static inline void index_note(struct sip_msg *msg, enum sip_hdr_id id,
 			      const struct sip_hdr *slot,
 			      enum sip_hdr_id *dupp)
 {
-#define FIRST(f)                                                              \
-	if (!msg->f)                                                          \
-		msg->f = slot;                                                \
-	break
-#define SINGLE(f)                                                             \
-	if (!msg->f)                                                          \
-		msg->f = slot;                                                \
-	else if (*dupp == SIP_HDR_OTHER)                                      \
-		*dupp = id;                                                   \
-	break
-	switch (id) {
-	case SIP_HDR_VIA:
-		FIRST(h_via);
-	case SIP_HDR_CONTACT:
-		FIRST(h_contact);
-	case SIP_HDR_ROUTE:
-		FIRST(h_route);
-	case SIP_HDR_RECORD_ROUTE:
-		FIRST(h_rr);
-	case SIP_HDR_FROM:
-		SINGLE(h_from);
-	case SIP_HDR_TO:
-		SINGLE(h_to);
-	case SIP_HDR_CALL_ID:
-		SINGLE(h_callid);
-	case SIP_HDR_CSEQ:
-		SINGLE(h_cseq);
-	case SIP_HDR_MAX_FORWARDS:
-		SINGLE(h_maxfwd);
-	case SIP_HDR_CONTENT_LENGTH:
-		SINGLE(h_clen);
-	case SIP_HDR_CONTENT_TYPE:
-		SINGLE(h_ctype);
-	default:
-		break;
-	}
-#undef FIRST
-#undef SINGLE
+	/* offset of the quick-access pointer of each id, 0 for none */
+#define QUICK(i, f) [i] = offsetof(struct sip_msg, f)
+	static const uint16_t quick_at[SIP_HDR_COUNT_] = {
+	    QUICK(SIP_HDR_VIA, h_via),
+	    QUICK(SIP_HDR_FROM, h_from),
+	    QUICK(SIP_HDR_TO, h_to),
+	    QUICK(SIP_HDR_CALL_ID, h_callid),
+	    QUICK(SIP_HDR_CSEQ, h_cseq),
+	    QUICK(SIP_HDR_MAX_FORWARDS, h_maxfwd),
+	    QUICK(SIP_HDR_CONTENT_LENGTH, h_clen),
+	    QUICK(SIP_HDR_CONTENT_TYPE, h_ctype),
+	    QUICK(SIP_HDR_CONTACT, h_contact),
+	    QUICK(SIP_HDR_ROUTE, h_route),
+	    QUICK(SIP_HDR_RECORD_ROUTE, h_rr),
+	};
+#undef QUICK
+	/* the single-valued ones among them */
+	const uint64_t single =
+	    1ULL << SIP_HDR_FROM | 1ULL << SIP_HDR_TO | 1ULL << SIP_HDR_CALL_ID |
+	    1ULL << SIP_HDR_CSEQ | 1ULL << SIP_HDR_MAX_FORWARDS |
+	    1ULL << SIP_HDR_CONTENT_LENGTH | 1ULL << SIP_HDR_CONTENT_TYPE;
+	const struct sip_hdr **hp;
+
+	if (!quick_at[id])
+		return;
+	hp = (const struct sip_hdr **)(void *)((char *)msg + quick_at[id]);
+	if (!*hp)
+		*hp = slot;
+	else if (((single >> id) & 1) && *dupp == SIP_HDR_OTHER)
+		*dupp = id;
 }
 
 static const char *dup_reason(enum sip_hdr_id id)
@@ -522,11 +514,18 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		}
 		ls = p;
 		q = memchr(p, '\n', (size_t)(e - p));
-		while (q && q + 1 < e && (q[1] == ' ' || q[1] == '\t'))
-			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
 		if (!q)
 			return fail(reasonp, "Header line not terminated",
 				    EBADMSG);
+		/* folded continuation lines (rare) */
+		while (__builtin_expect(
+		    q + 1 < e && (q[1] == ' ' || q[1] == '\t'), 0)) {
+			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
+			if (!q)
+				return fail(reasonp,
+					    "Header line not terminated",
+					    EBADMSG);
+		}
 		p = q + 1;
 		le = q > ls && q[-1] == '\r' ? q - 1 : q;
 		if (le - ls > SIP_MSG_MAX_HDR_LEN)
@@ -539,8 +538,11 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 			return fail(reasonp, "Header line without colon",
 				    EBADMSG);
 		n = c;
-		while (n > ls && (n[-1] == ' ' || n[-1] == '\t'))
-			n--;
+		if (__builtin_expect(n > ls && (n[-1] == ' ' || n[-1] == '\t'),
+				     0)) {
+			while (n > ls && (n[-1] == ' ' || n[-1] == '\t'))
+				n--;
+		}
 		name.p = ls;
 		name.l = (size_t)(n - ls);
 		id = sip_hdr_id(&name);
