@@ -112,9 +112,17 @@ const char *sip_scan_port(const char *p, const char *e, bool lws,
 		return p;
 	}
 	q = lws ? sc_ws(q + 1, e) : q + 1;
-	for (d = q; d < e && sc_is(*d, SC_DIGIT) && d - q < 6; d++)
-		v = v * 10 + (uint32_t)(*d - '0');
-	if (d == q || v > 65535 || (d < e && sc_is(*d, SC_DIGIT)))
+	/* 1 to 5 digits, at most 65535 */
+	for (d = q; d < e; d++) {
+		uint32_t dg = (uint32_t)(unsigned char)*d - '0';
+
+		if (dg > 9)
+			break;
+		if (d - q == 5)
+			return NULL;
+		v = v * 10 + dg;
+	}
+	if (d == q || v > 65535)
 		return NULL;
 	*portp = (uint16_t)v;
 	return d;
