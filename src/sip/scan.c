@@ -76,28 +76,16 @@ bool sip_scan_escaped(const char *p, const char *e, uint16_t cls)
 	return sip_span_escaped(p, e, cls) == e;
 }
 
-const char *sip_scan_host(const char *p, const char *e, bool *ipv6p)
+const char *sip_scan_ipv6ref(const char *p, const char *e)
 {
 	const char *q;
 	int colons = 0;
 
-	if (p >= e)
+	for (q = p + 1; q < e && sc_is(*q, SC_IPV6); q++)
+		colons += *q == ':';
+	if (q >= e || *q != ']' || colons < 2)
 		return NULL;
-	if (*p == '[') {
-		for (q = p + 1; q < e && sc_is(*q, SC_IPV6); q++)
-			colons += *q == ':';
-		if (q >= e || *q != ']' || colons < 2)
-			return NULL;
-		if (ipv6p)
-			*ipv6p = true;
-		return q + 1;
-	}
-	if (!sc_is(*p, SC_TOKEN) || *p == '-' || *p == '.')
-		return NULL;
-	q = sc_span_long(p, e, SC_HOST);
-	if (ipv6p)
-		*ipv6p = false;
-	return q;
+	return q + 1;
 }
 
 const char *sip_scan_port(const char *p, const char *e, bool lws,
@@ -126,44 +114,6 @@ const char *sip_scan_port(const char *p, const char *e, bool lws,
 		return NULL;
 	*portp = (uint16_t)v;
 	return d;
-}
-
-int sip_param_next(const char **pp, const char *e, struct sip_param *prm,
-		   uint16_t vcls)
-{
-	const char *p = sc_ws(*pp, e);
-	const char *n, *v;
-
-	if (p >= e || *p != ';')
-		return 0;
-	p = sc_ws(p + 1, e);
-	n = sc_span(p, e, SC_TOKEN);
-	if (n == p)
-		return -1;
-	pl_set(&prm->name, p, (size_t)(n - p));
-	p = sc_ws(n, e);
-	if (p >= e || *p != '=') {
-		prm->has_val = false;
-		pl_set(&prm->val, n, 0);
-		*pp = n;
-		return 1;
-	}
-	p = sc_ws(p + 1, e);
-	if (p < e && *p == '"') {
-		v = sip_scan_quoted(p, e);
-	} else if (p < e && *p == '[') {
-		v = sip_scan_host(p, e, NULL);
-	} else {
-		v = sc_span_long(p, e, SC_TOKEN | vcls);
-		if (v == p)
-			v = NULL;
-	}
-	if (!v)
-		return -1;
-	prm->has_val = true;
-	pl_set(&prm->val, p, (size_t)(v - p));
-	*pp = v;
-	return 1;
 }
 
 const char *sip_scan_params(const char *p, const char *e)

@@ -184,6 +184,33 @@ const char *sip_scan_quoted(const char *p, const char *e);
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
 
+/* Scan an IPv6 reference "[" IPv6 "]" at p (which must be '['). Returns
+ * the end or NULL. */
+const char *sip_scan_ipv6ref(const char *p, const char *e);
+
+/* Scan a host: "[" IPv6 "]" or hostname / IPv4. Returns the end or NULL;
+ * *ipv6p (may be NULL) tells which on success. */
+static inline const char *sip_scan_host(const char *p, const char *e,
+					bool *ipv6p)
+{
+	const char *q;
+
+	if (p >= e)
+		return NULL;
+	if (*p == '[') {
+		q = sip_scan_ipv6ref(p, e);
+		if (q && ipv6p)
+			*ipv6p = true;
+		return q;
+	}
+	if (!sc_is(*p, SC_TOKEN) || *p == '-' || *p == '.')
+		return NULL;
+	q = sc_span_long(p, e, SC_HOST);
+	if (ipv6p)
+		*ipv6p = false;
+	return q;
+}
+
 /* One header parameter (";name=value"); val is empty without '='. */
 struct sip_param {
 	struct pl name;
@@ -196,15 +223,49 @@ struct sip_param {
  * vcls are accepted in unquoted values besides token chars. Returns 1 and
  * advances *pp past the parameter; 0 when *pp (after LWS) holds no ';'
  * (*pp unchanged); -1 when malformed (e.g. empty ";;"). */
-int sip_param_next(const char **pp, const char *e, struct sip_param *prm,
-		   uint16_t vcls);
+static inline int sip_param_next(const char **pp, const char *e,
+				 struct sip_param *prm, uint16_t vcls)
+{
+	const char *p = sc_ws(*pp, e);
+	const char *n, *v;
+
+	if (p >= e || *p != ';')
+		return 0;
+	p = sc_ws(p + 1, e);
+	n = sc_span(p, e, SC_TOKEN);
+	if (n == p)
+		return -1;
+	pl_set(&prm->name, p, (size_t)(n - p));
+	p = sc_ws(n, e);
+	if (p >= e || *p != '=') {
+		prm->has_val = false;
+		pl_set(&prm->val, n, 0);
+		*pp = n;
+		return 1;
+	}
+	p = sc_ws(p + 1, e);
+	if (p < e && *p == '"') {
+		v = sip_scan_quoted(p, e);
+	} else if (p < e && *p == '[') {
+		v = sip_scan_host(p, e, NULL);
+	} else {
+		v = sc_span_long(p, e, SC_TOKEN | vcls);
+		if (v == p)
+			v = NULL;
+	}
+	if (!v)
+		return -1;
+	prm->has_val = true;
+	pl_set(&prm->val, p, (size_t)(v - p));
+	*pp = v;
+	return 1;
+}
+
 
 /* Scan *( SEMI generic-param ) from p. Returns the end of the last
  * parameter (LWS after it not consumed); NULL when one is malformed. */
 const char *sip_scan_params(const char *p, const char *e);
 
-/* Scan a host: "[" IPv6 "]" or hostname / IPv4. Returns the end or NULL. */
-const char *sip_scan_host(const char *p, const char *e, bool *ipv6p);
 
 /* Scan ":" port with LWS allowed around the colon when lws is true.
  * Returns the end; *portp = 0 when there is no port. NULL if malformed. */
