@@ -699,7 +699,9 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 		FAIL(d, "Malformed a=rtpmap");
 	for (n = ide; n < e && is_sp(*n); n++)
 		;
-	q = token_end(n, e);
+	/* token-chars hold ALPHA, DIGIT, '-' and '.': long names
+	 * ("telephone-event") skip 16 of those at a time first */
+	q = token_end(sc_alnum_run(n, e), e);
 	if (q == n || q == e || *q != '/')
 		FAIL(d, "Malformed a=rtpmap");
 	p = digits_u32(q + 1, e, &srate);
@@ -714,7 +716,19 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 		FAIL(d, "Malformed a=rtpmap");
 	if (!d->m || !d->m->rtp)
 		return 0; /* kept as an attribute, nothing to map */
-	fmt = fmt_by_id(d->m, id, (size_t)(ide - id));
+	if (ide - id <= 3) {
+		/* the id is digits with value pt: as fmt_by_id() would, match
+		 * the RTP format of that value and id length */
+		fmt = NULL;
+		for (uint32_t k = 0; k < d->m->nfmts; k++)
+			if (d->m->fmts[k].pt == (int)pt &&
+			    d->m->fmts[k].id.l == (size_t)(ide - id)) {
+				fmt = &d->m->fmts[k];
+				break;
+			}
+	} else {
+		fmt = fmt_by_id(d->m, id, (size_t)(ide - id));
+	}
 	if (!fmt)
 		return 0; /* a pt not on the m= line: ignore the mapping */
 	if (fmt->rtpmap)

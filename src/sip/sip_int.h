@@ -73,6 +73,40 @@ static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 	(SC_TOKEN | SC_WORD | SC_USER | SC_PASS | SC_HOST | SC_PARAM |        \
 	 SC_HNV | SC_SCHEME | SC_URIC)
 
+/* Skip the 16-byte blocks of ALPHA, DIGIT, '-' and '.' from p (SSE2;
+ * without it, nothing): returns p advanced to the first other byte of
+ * the first block that holds one, or to a point less than 16 bytes
+ * before e. */
+static inline const char *sc_alnum_run(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	while (e - p >= 16) {
+		const __m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* x in [lo, lo + n): (int8)(x + 128 - lo) < n - 128 */
+		const __m128i a = _mm_cmplt_epi8(
+		    _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+				 _mm_set1_epi8((char)(128 - 'a'))),
+		    _mm_set1_epi8((char)(26 - 128)));
+		const __m128i d = _mm_cmplt_epi8(
+		    _mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+		    _mm_set1_epi8((char)(10 - 128)));
+		const __m128i h =
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(a, d), h));
+
+		if (m != 0xffffu)
+			return p + __builtin_ctz(~m);
+		p += 16;
+	}
+#else
+	(void)e;
+#endif
+	return p;
+}
+
 /* sc_span() for runs that are often long (hosts, Call-IDs, branch and tag
  * values): for a class of SC_HAS_ALNUM, 16-byte runs of ALPHA, DIGIT,
  * '-' and '.' are skipped with one SSE2 test each first. (For the many
@@ -80,33 +114,8 @@ static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 static inline const char *sc_span_long(const char *p, const char *e,
 				       uint16_t cls)
 {
-#ifdef __SSE2__
-	if (cls & SC_HAS_ALNUM) {
-		while (e - p >= 16) {
-			const __m128i v =
-			    _mm_loadu_si128((const __m128i *)(const void *)p);
-			/* x in [lo, lo + n): (int8)(x + 128 - lo) < n - 128 */
-			const __m128i a = _mm_cmplt_epi8(
-			    _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-					 _mm_set1_epi8((char)(128 - 'a'))),
-			    _mm_set1_epi8((char)(26 - 128)));
-			const __m128i d = _mm_cmplt_epi8(
-			    _mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
-			    _mm_set1_epi8((char)(10 - 128)));
-			const __m128i h =
-			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-					 _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-			unsigned m = (unsigned)_mm_movemask_epi8(
-			    _mm_or_si128(_mm_or_si128(a, d), h));
-
-			if (m != 0xffffu) {
-				p += __builtin_ctz(~m);
-				break;
-			}
-			p += 16;
-		}
-	}
-#endif
+	if (cls & SC_HAS_ALNUM)
+		p = sc_alnum_run(p, e);
 	return sc_span(p, e, cls);
 }
 
