@@ -29,9 +29,9 @@ static inline int fail(const char **reasonp, const char *reason, int err)
 static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
 {
 	const struct sip_hdr **quick[] = {
-	    &msg->h_via,  &msg->h_from,	  &msg->h_to,	   &msg->h_callid,
-	    &msg->h_cseq, &msg->h_maxfwd, &msg->h_clen,	   &msg->h_ctype,
-	    &msg->h_contact, &msg->h_route, &msg->h_rr,
+		&msg->h_via,	 &msg->h_from,	 &msg->h_to,   &msg->h_callid,
+		&msg->h_cseq,	 &msg->h_maxfwd, &msg->h_clen, &msg->h_ctype,
+		&msg->h_contact, &msg->h_route,	 &msg->h_rr,
 	};
 	enum { NQ = sizeof(quick) / sizeof(quick[0]) };
 	size_t at[NQ];
@@ -96,7 +96,8 @@ static inline const char *trim_end(const char *s, const char *e)
 /* Bit i set when byte i of the 16 at p is c. */
 static inline unsigned eq16(__m128i v, char c)
 {
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+	return (unsigned)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
 }
 #endif
 
@@ -290,8 +291,8 @@ static int decode_status_line(struct sip_msg *msg, const char *p,
 	if (le - c < 4 || !sc_is(c[0], SC_DIGIT) || !sc_is(c[1], SC_DIGIT) ||
 	    !sc_is(c[2], SC_DIGIT) || c[3] != ' ')
 		return fail(reasonp, "Malformed Status-Code", EBADMSG);
-	msg->scode =
-	    (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
+	msg->scode = (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 +
+				(c[2] - '0'));
 	if (msg->scode < 100 || msg->scode > 699)
 		return fail(reasonp, "Status-Code out of range", EBADMSG);
 	for (r = c + 4; r < le; r++) {
@@ -377,24 +378,25 @@ static inline void index_note(struct sip_msg *msg, enum sip_hdr_id id,
 	/* offset of the quick-access pointer of each id, 0 for none */
 #define QUICK(i, f) [i] = offsetof(struct sip_msg, f)
 	static const uint16_t quick_at[SIP_HDR_COUNT_] = {
-	    QUICK(SIP_HDR_VIA, h_via),
-	    QUICK(SIP_HDR_FROM, h_from),
-	    QUICK(SIP_HDR_TO, h_to),
-	    QUICK(SIP_HDR_CALL_ID, h_callid),
-	    QUICK(SIP_HDR_CSEQ, h_cseq),
-	    QUICK(SIP_HDR_MAX_FORWARDS, h_maxfwd),
-	    QUICK(SIP_HDR_CONTENT_LENGTH, h_clen),
-	    QUICK(SIP_HDR_CONTENT_TYPE, h_ctype),
-	    QUICK(SIP_HDR_CONTACT, h_contact),
-	    QUICK(SIP_HDR_ROUTE, h_route),
-	    QUICK(SIP_HDR_RECORD_ROUTE, h_rr),
+		QUICK(SIP_HDR_VIA, h_via),
+		QUICK(SIP_HDR_FROM, h_from),
+		QUICK(SIP_HDR_TO, h_to),
+		QUICK(SIP_HDR_CALL_ID, h_callid),
+		QUICK(SIP_HDR_CSEQ, h_cseq),
+		QUICK(SIP_HDR_MAX_FORWARDS, h_maxfwd),
+		QUICK(SIP_HDR_CONTENT_LENGTH, h_clen),
+		QUICK(SIP_HDR_CONTENT_TYPE, h_ctype),
+		QUICK(SIP_HDR_CONTACT, h_contact),
+		QUICK(SIP_HDR_ROUTE, h_route),
+		QUICK(SIP_HDR_RECORD_ROUTE, h_rr),
 	};
 #undef QUICK
 	/* the single-valued ones among them */
 	const uint64_t single =
-	    1ULL << SIP_HDR_FROM | 1ULL << SIP_HDR_TO | 1ULL << SIP_HDR_CALL_ID |
-	    1ULL << SIP_HDR_CSEQ | 1ULL << SIP_HDR_MAX_FORWARDS |
-	    1ULL << SIP_HDR_CONTENT_LENGTH | 1ULL << SIP_HDR_CONTENT_TYPE;
+		1ULL << SIP_HDR_FROM | 1ULL << SIP_HDR_TO |
+		1ULL << SIP_HDR_CALL_ID | 1ULL << SIP_HDR_CSEQ |
+		1ULL << SIP_HDR_MAX_FORWARDS | 1ULL << SIP_HDR_CONTENT_LENGTH |
+		1ULL << SIP_HDR_CONTENT_TYPE;
 	const struct sip_hdr **hp;
 
 	if (!quick_at[id])
@@ -519,7 +521,7 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 				    EBADMSG);
 		/* folded continuation lines (rare) */
 		while (__builtin_expect(
-		    q + 1 < e && (q[1] == ' ' || q[1] == '\t'), 0)) {
+			q + 1 < e && (q[1] == ' ' || q[1] == '\t'), 0)) {
 			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
 			if (!q)
 				return fail(reasonp,

@@ -10,15 +10,18 @@ const char *sip_scan_quoted(const char *p, const char *e)
 #ifdef __SSE2__
 		/* skip 16 bytes at a time to the next '"', '\\' or CTL */
 		while (e - p >= 16) {
-			const __m128i v =
-			    _mm_loadu_si128((const __m128i *)(const void *)p);
+			const __m128i v = _mm_loadu_si128(
+				(const __m128i *)(const void *)p);
 			const __m128i ctl = _mm_cmpeq_epi8(
-			    _mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+				_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
 			const __m128i stop = _mm_or_si128(
-			    _mm_or_si128(ctl,
-					 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
-			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-					 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+				_mm_or_si128(ctl,
+					     _mm_cmpeq_epi8(
+						     v, _mm_set1_epi8(0x7f))),
+				_mm_or_si128(
+					_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					_mm_cmpeq_epi8(v,
+						       _mm_set1_epi8('\\'))));
 			unsigned m = (unsigned)_mm_movemask_epi8(stop);
 
 			if (m) {

@@ -76,11 +76,11 @@ bool sdp_is_token(const struct pl *pl)
 }
 
 /* pl equals the literal lit (length known at compile time). */
-#define PL_IS(pl, lit)                                                        \
+#define PL_IS(pl, lit) \
 	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
 
 /* [p, p+n) equals the literal lit. */
-#define MEM_IS(p, n, lit)                                                     \
+#define MEM_IS(p, n, lit) \
 	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))
 
 /* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
@@ -416,10 +416,10 @@ struct dec {
 	const char *reason;
 };
 
-#define FAIL(d, r)                                                            \
-	do {                                                                  \
-		(d)->reason = (r);                                            \
-		return EBADMSG;                                               \
+#define FAIL(d, r)                 \
+	do {                       \
+		(d)->reason = (r); \
+		return EBADMSG;    \
 	} while (0)
 
 /* "<user> <digits> <digits> IN IP4 <IPv4>" with single spaces: true
@@ -1108,7 +1108,7 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 	}
 	/* media and attribute slots are cleared as they are filled */
 	s = mem_alloc(sizeof(*s) + ps.nm * sizeof(struct sdp_media) +
-			  ps.na * sizeof(struct sdp_attr),
+			      ps.na * sizeof(struct sdp_attr),
 		      sess_destroy);
 	if (!s) {
 		err = ENOMEM;

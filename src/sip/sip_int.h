@@ -69,8 +69,8 @@ static inline const char *sc_span(const char *p, const char *e, uint16_t cls)
 }
 
 /* Classes holding every ALPHA, DIGIT, '-' and '.'. */
-#define SC_HAS_ALNUM                                                          \
-	(SC_TOKEN | SC_WORD | SC_USER | SC_PASS | SC_HOST | SC_PARAM |        \
+#define SC_HAS_ALNUM                                                   \
+	(SC_TOKEN | SC_WORD | SC_USER | SC_PASS | SC_HOST | SC_PARAM | \
 	 SC_HNV | SC_SCHEME | SC_URIC)
 
 /* Skip the 16-byte blocks of ALPHA, DIGIT, '-' and '.' from p (SSE2;
@@ -82,20 +82,20 @@ static inline const char *sc_alnum_run(const char *p, const char *e)
 #ifdef __SSE2__
 	while (e - p >= 16) {
 		const __m128i v =
-		    _mm_loadu_si128((const __m128i *)(const void *)p);
+			_mm_loadu_si128((const __m128i *)(const void *)p);
 		/* x in [lo, lo + n): (int8)(x + 128 - lo) < n - 128 */
 		const __m128i a = _mm_cmplt_epi8(
-		    _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-				 _mm_set1_epi8((char)(128 - 'a'))),
-		    _mm_set1_epi8((char)(26 - 128)));
+			_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+				     _mm_set1_epi8((char)(128 - 'a'))),
+			_mm_set1_epi8((char)(26 - 128)));
 		const __m128i d = _mm_cmplt_epi8(
-		    _mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
-		    _mm_set1_epi8((char)(10 - 128)));
+			_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+			_mm_set1_epi8((char)(10 - 128)));
 		const __m128i h =
-		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-				 _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+				     _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
 		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(a, d), h));
+			_mm_or_si128(_mm_or_si128(a, d), h));
 
 		if (m != 0xffffu)
 			return p + __builtin_ctz(~m);
@@ -192,7 +192,6 @@ const char *sip_scan_quoted(const char *p, const char *e);
  * SC_ESCAPABLE, well-formed %HH escapes. */
 bool sip_scan_escaped(const char *p, const char *e, uint16_t cls);
 
-
 /* Scan an IPv6 reference "[" IPv6 "]" at p (which must be '['). Returns
  * the end or NULL. */
 const char *sip_scan_ipv6ref(const char *p, const char *e);
@@ -270,11 +269,9 @@ static inline int sip_param_next(const char **pp, const char *e,
 	return 1;
 }
 
-
 /* Scan *( SEMI generic-param ) from p. Returns the end of the last
  * parameter (LWS after it not consumed); NULL when one is malformed. */
 const char *sip_scan_params(const char *p, const char *e);
-
 
 /* Scan ":" port with LWS allowed around the colon when lws is true.
  * Returns the end; *portp = 0 when there is no port. NULL if malformed. */

@@ -124,7 +124,7 @@ int sip_uri_decode_in(struct sip_uri *up, const struct pl *pl)
 	e = p + pl->l;
 	/* every field is set here: no memset of the whole struct */
 	u->user = u->password = u->host = u->params = u->headers =
-	    (struct pl)PL_INIT;
+		(struct pl)PL_INIT;
 	u->port = 0;
 	u->host_is_ipv6 = false;
 	u->raw = *pl;

@@ -101,7 +101,7 @@ int sip_via_decode_in(struct sip_via *vp, const struct pl *pl)
 		e--;
 	/* every field is set here or below: no memset of the struct */
 	v->proto = v->tp_pl = v->host = v->params = v->branch = v->received =
-	    v->maddr = (struct pl)PL_INIT;
+		v->maddr = (struct pl)PL_INIT;
 	v->tp = SIP_TP_NONE;
 	v->port = 0;
 	v->rport = false;
