@@ -23,9 +23,12 @@ int sip_addr_decode_in(struct sip_addr *ap, const struct pl *pl)
 		e--;
 	if (p == e)
 		return EBADMSG;
-	memset(a, 0, sizeof(*a));
+	/* the URI is set by its decoder; the rest here (no memset) */
+	a->dname = a->params = a->tag = (struct pl)PL_INIT;
+	a->star = false;
 	pl_set(&a->raw, p, (size_t)(e - p));
 	if (e - p == 1 && *p == '*') {
+		memset(&a->uri, 0, sizeof(a->uri));
 		a->star = true;
 		pl_set(&a->params, e, 0);
 		pl_set(&a->tag, e, 0);

@@ -112,34 +112,34 @@ static const char *check_hdr(const struct sip_hdr *h)
 						   : NULL;
 	case SIP_HDR_FROM:
 		return sip_addr_decode(&a, &h->val) || a.star
-			   ? "Malformed From header"
-			   : NULL;
+			       ? "Malformed From header"
+			       : NULL;
 	case SIP_HDR_TO:
 		return sip_addr_decode(&a, &h->val) || a.star
-			   ? "Malformed To header"
-			   : NULL;
+			       ? "Malformed To header"
+			       : NULL;
 	case SIP_HDR_CONTACT:
 		return sip_addr_decode(&a, &h->val)
-			   ? "Malformed Contact header"
-			   : NULL;
+			       ? "Malformed Contact header"
+			       : NULL;
 	case SIP_HDR_ROUTE:
 		return sip_addr_decode(&a, &h->val) || !a.uri.raw.p ||
-			       a.uri.raw.p == a.raw.p
-			   ? "Malformed Route header"
-			   : NULL;
+				       a.uri.raw.p == a.raw.p
+			       ? "Malformed Route header"
+			       : NULL;
 	case SIP_HDR_RECORD_ROUTE:
 		return sip_addr_decode(&a, &h->val) || !a.uri.raw.p ||
-			       a.uri.raw.p == a.raw.p
-			   ? "Malformed Record-Route header"
-			   : NULL;
+				       a.uri.raw.p == a.raw.p
+			       ? "Malformed Record-Route header"
+			       : NULL;
 	case SIP_HDR_P_ASSERTED_IDENTITY:
 	case SIP_HDR_P_PREFERRED_IDENTITY:
 	case SIP_HDR_REFER_TO:
 	case SIP_HDR_REFERRED_BY:
 	case SIP_HDR_REPLY_TO:
 		return sip_addr_decode(&a, &h->val) || a.star
-			   ? "Malformed address header"
-			   : NULL;
+			       ? "Malformed address header"
+			       : NULL;
 	case SIP_HDR_DATE:
 		return date_ok(&h->val) ? NULL : "Malformed Date header";
 	case SIP_HDR_EXPIRES:
@@ -172,8 +172,8 @@ static const char *check_hdr(const struct sip_hdr *h)
 	case SIP_HDR_ALLOW_EVENTS:
 		/* empty Supported/Allow is legal */
 		return !h->val.l || token_params_ok(&h->val, false)
-			   ? NULL
-			   : "Malformed token list header";
+			       ? NULL
+			       : "Malformed token list header";
 	default:
 		return NULL;
 	}

@@ -24,9 +24,17 @@ static inline int fail(const char **reasonp, const char *reason, int err)
 	return err;
 }
 
-/* Grow the header array past the inline slots (cold path). */
+/* Grow the header array past the inline slots (cold path); the
+ * quick-access pointers set so far move with it. */
 static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
 {
+	const struct sip_hdr **quick[] = {
+		&msg->h_via,	 &msg->h_from,	 &msg->h_to,   &msg->h_callid,
+		&msg->h_cseq,	 &msg->h_maxfwd, &msg->h_clen, &msg->h_ctype,
+		&msg->h_contact, &msg->h_route,	 &msg->h_rr,
+	};
+	enum { NQ = sizeof(quick) / sizeof(quick[0]) };
+	size_t at[NQ];
 	uint32_t ncap = *capp * 2;
 	struct sip_hdr *n;
 
@@ -34,6 +42,8 @@ static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
 		return EMSGSIZE;
 	if (ncap > SIP_MSG_MAX_HDRS)
 		ncap = SIP_MSG_MAX_HDRS;
+	for (size_t i = 0; i < NQ; i++)
+		at[i] = *quick[i] ? (size_t)(*quick[i] - msg->hdrs) : 0;
 	if (msg->hdrs == msg->inline_hdrs) {
 		n = mem_alloc(ncap * sizeof(*n), NULL);
 		if (n)
@@ -43,6 +53,9 @@ static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
 	}
 	if (!n)
 		return ENOMEM;
+	for (size_t i = 0; i < NQ; i++)
+		if (*quick[i])
+			*quick[i] = n + at[i];
 	msg->hdrs = n;
 	*capp = ncap;
 	return 0;
@@ -79,39 +92,94 @@ static inline const char *trim_end(const char *s, const char *e)
 	return e;
 }
 
-/* Split a list value at top-level commas (outside quotes and <>). */
+#ifdef __SSE2__
+/* Bit i set when byte i of the 16 at p is c. */
+static inline unsigned eq16(__m128i v, char c)
+{
+	return (unsigned)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+#endif
+
+static inline int list_err(int err, const char **reasonp)
+{
+	if (err == EMSGSIZE)
+		return fail(reasonp, "Too many headers", err);
+	return fail(reasonp, "Out of memory", err);
+}
+
+/* Add the element [s, q) of a list (q at its comma or at the value end);
+ * returns the start of the next element, or NULL with *errp set. */
+static inline const char *list_elem(struct sip_msg *msg, uint32_t *capp,
+				    enum sip_hdr_id id, const char *ns,
+				    size_t nl, const char *s, const char *q,
+				    const char *ve, const char *ls, size_t ll,
+				    int *errp, const char **reasonp)
+{
+	const char *e = trim_end(s, q);
+	int err;
+
+	if (e == s) {
+		*errp = fail(reasonp, "Empty element in a header list",
+			     EBADMSG);
+		return NULL;
+	}
+	err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s), ls, ll);
+	if (err) {
+		*errp = list_err(err, reasonp);
+		return NULL;
+	}
+	return sc_ws(q + 1, ve);
+}
+
+/* Split a list value at top-level commas (outside quotes and <>). The
+ * bytes up to end (past ve) may be read. */
 static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 			enum sip_hdr_id id, const char *ns, size_t nl,
 			const char *vs, const char *ve, const char *ls,
-			size_t ll, const char **reasonp)
+			size_t ll, const char *end, const char **reasonp)
 {
-	const char *s = vs, *q;
+	const char *s = vs, *q, *p;
 	bool inq = false, ang = false;
-	int err;
+	int err = 0;
 
+	/* no comma: one element (a single Via, Route, Contact) */
 	if (!memchr(vs, ',', (size_t)(ve - vs)))
 		goto last;
-	if (!memchr(vs, '"', (size_t)(ve - vs)) &&
-	    !memchr(vs, '<', (size_t)(ve - vs))) {
-		/* plain list (Allow, Supported, Via): commas only */
-		while ((q = memchr(s, ',', (size_t)(ve - s)))) {
-			const char *e = trim_end(s, q);
+	if (memchr(vs, '"', (size_t)(ve - vs)) ||
+	    memchr(vs, '<', (size_t)(ve - vs)))
+		goto general;
+	/* commas only (Allow, Supported, Via): split at the commas found
+	 * 16 bytes at a time */
+	p = vs;
+#ifdef __SSE2__
+	while (p < ve && end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = eq16(v, ',');
 
-			if (e == s)
-				return fail(reasonp,
-					    "Empty element in a header list",
-					    EBADMSG);
-			err = hdr_add(msg, capp, id, ns, nl, s,
-				      (size_t)(e - s), ls, ll);
-			if (err)
-				goto out;
-			s = sc_ws(q + 1, ve);
+		if (ve - p < 16)
+			m &= (1u << (ve - p)) - 1u;
+		for (; m; m &= m - 1) {
+			q = p + __builtin_ctz(m);
+			s = list_elem(msg, capp, id, ns, nl, s, q, ve, ls, ll,
+				      &err, reasonp);
+			if (!s)
+				return err;
 		}
-		if (s == ve)
-			return fail(reasonp, "Empty element in a header list",
-				    EBADMSG);
-		goto last;
+		p += 16;
 	}
+#endif
+	for (; p < ve; p++) {
+		if (*p == ',') {
+			s = list_elem(msg, capp, id, ns, nl, s, p, ve, ls, ll,
+				      &err, reasonp);
+			if (!s)
+				return err;
+		}
+	}
+	goto last;
+
+general:
 	for (q = vs; q < ve; q++) {
 		char c = *q;
 
@@ -132,30 +200,18 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 			else
 				ang = true;
 		} else if (c == ',' && !ang) {
-			const char *e = trim_end(s, q);
-
-			if (e == s)
-				return fail(reasonp,
-					    "Empty element in a header list",
-					    EBADMSG);
-			err = hdr_add(msg, capp, id, ns, nl, s,
-				      (size_t)(e - s), ls, ll);
-			if (err)
-				goto out;
-			s = sc_ws(q + 1, ve);
+			s = list_elem(msg, capp, id, ns, nl, s, q, ve, ls, ll,
+				      &err, reasonp);
+			if (!s)
+				return err;
 		}
 	}
+last:
 	if (s == ve)
 		return fail(reasonp, "Empty element in a header list",
 			    EBADMSG);
-last:
 	err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(ve - s), ls, ll);
-out:
-	if (err == EMSGSIZE)
-		return fail(reasonp, "Too many headers", err);
-	if (err)
-		return fail(reasonp, "Out of memory", err);
-	return 0;
+	return err ? list_err(err, reasonp) : 0;
 }
 
 /* "SIP/2.0", case-insensitive. */
@@ -235,8 +291,8 @@ static int decode_status_line(struct sip_msg *msg, const char *p,
 	if (le - c < 4 || !sc_is(c[0], SC_DIGIT) || !sc_is(c[1], SC_DIGIT) ||
 	    !sc_is(c[2], SC_DIGIT) || c[3] != ' ')
 		return fail(reasonp, "Malformed Status-Code", EBADMSG);
-	msg->scode =
-	    (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
+	msg->scode = (uint16_t)((c[0] - '0') * 100 + (c[1] - '0') * 10 +
+				(c[2] - '0'));
 	if (msg->scode < 100 || msg->scode > 699)
 		return fail(reasonp, "Status-Code out of range", EBADMSG);
 	for (r = c + 4; r < le; r++) {
@@ -256,12 +312,12 @@ static bool callid_ok(const struct pl *v)
 {
 	const char *p = v->p, *e = p + v->l, *q;
 
-	q = sc_span(p, e, SC_WORD);
+	q = sc_span_long(p, e, SC_WORD);
 	if (q == p)
 		return false;
 	if (q < e && *q == '@') {
 		p = q + 1;
-		q = sc_span(p, e, SC_WORD);
+		q = sc_span_long(p, e, SC_WORD);
 		if (q == p)
 			return false;
 	}
@@ -311,80 +367,74 @@ static int decode_cseq(struct sip_msg *msg, const char **reasonp)
 	return 0;
 }
 
-/* One pass over the split headers: quick-access pointers, duplicates of
- * the single-valued headers, mandatory headers, scalar values. */
-static int index_hdrs(struct sip_msg *msg, const char **reasonp)
+/* Note the header about to be added at slot: the quick-access pointers
+ * (the first of each id), and in *dupp the first repeat of a
+ * single-valued header (reported once the split succeeds, as a repeat is
+ * only an error in an otherwise well-formed header section). */
+static inline void index_note(struct sip_msg *msg, enum sip_hdr_id id,
+			      const struct sip_hdr *slot,
+			      enum sip_hdr_id *dupp)
 {
-	for (uint32_t i = 0; i < msg->nhdrs; i++) {
-		const struct sip_hdr *h = &msg->hdrs[i];
+	/* offset of the quick-access pointer of each id, 0 for none */
+#define QUICK(i, f) [i] = offsetof(struct sip_msg, f)
+	static const uint16_t quick_at[SIP_HDR_COUNT_] = {
+		QUICK(SIP_HDR_VIA, h_via),
+		QUICK(SIP_HDR_FROM, h_from),
+		QUICK(SIP_HDR_TO, h_to),
+		QUICK(SIP_HDR_CALL_ID, h_callid),
+		QUICK(SIP_HDR_CSEQ, h_cseq),
+		QUICK(SIP_HDR_MAX_FORWARDS, h_maxfwd),
+		QUICK(SIP_HDR_CONTENT_LENGTH, h_clen),
+		QUICK(SIP_HDR_CONTENT_TYPE, h_ctype),
+		QUICK(SIP_HDR_CONTACT, h_contact),
+		QUICK(SIP_HDR_ROUTE, h_route),
+		QUICK(SIP_HDR_RECORD_ROUTE, h_rr),
+	};
+#undef QUICK
+	/* the single-valued ones among them */
+	const uint64_t single =
+		1ULL << SIP_HDR_FROM | 1ULL << SIP_HDR_TO |
+		1ULL << SIP_HDR_CALL_ID | 1ULL << SIP_HDR_CSEQ |
+		1ULL << SIP_HDR_MAX_FORWARDS | 1ULL << SIP_HDR_CONTENT_LENGTH |
+		1ULL << SIP_HDR_CONTENT_TYPE;
+	const struct sip_hdr **hp;
 
-		switch (h->id) {
-		case SIP_HDR_VIA:
-			if (!msg->h_via)
-				msg->h_via = h;
-			break;
-		case SIP_HDR_FROM:
-			if (msg->h_from)
-				return fail(reasonp, "Duplicate From header",
-					    EBADMSG);
-			msg->h_from = h;
-			break;
-		case SIP_HDR_TO:
-			if (msg->h_to)
-				return fail(reasonp, "Duplicate To header",
-					    EBADMSG);
-			msg->h_to = h;
-			break;
-		case SIP_HDR_CALL_ID:
-			if (msg->h_callid)
-				return fail(reasonp,
-					    "Duplicate Call-ID header",
-					    EBADMSG);
-			msg->h_callid = h;
-			break;
-		case SIP_HDR_CSEQ:
-			if (msg->h_cseq)
-				return fail(reasonp, "Duplicate CSeq header",
-					    EBADMSG);
-			msg->h_cseq = h;
-			break;
-		case SIP_HDR_MAX_FORWARDS:
-			if (msg->h_maxfwd)
-				return fail(reasonp,
-					    "Duplicate Max-Forwards header",
-					    EBADMSG);
-			msg->h_maxfwd = h;
-			break;
-		case SIP_HDR_CONTENT_LENGTH:
-			if (msg->h_clen)
-				return fail(reasonp,
-					    "Duplicate Content-Length header",
-					    EBADMSG);
-			msg->h_clen = h;
-			break;
-		case SIP_HDR_CONTENT_TYPE:
-			if (msg->h_ctype)
-				return fail(reasonp,
-					    "Duplicate Content-Type header",
-					    EBADMSG);
-			msg->h_ctype = h;
-			break;
-		case SIP_HDR_CONTACT:
-			if (!msg->h_contact)
-				msg->h_contact = h;
-			break;
-		case SIP_HDR_ROUTE:
-			if (!msg->h_route)
-				msg->h_route = h;
-			break;
-		case SIP_HDR_RECORD_ROUTE:
-			if (!msg->h_rr)
-				msg->h_rr = h;
-			break;
-		default:
-			break;
-		}
+	if (!quick_at[id])
+		return;
+	hp = (const struct sip_hdr **)(void *)((char *)msg + quick_at[id]);
+	if (!*hp)
+		*hp = slot;
+	else if (((single >> id) & 1) && *dupp == SIP_HDR_OTHER)
+		*dupp = id;
+}
+
+static const char *dup_reason(enum sip_hdr_id id)
+{
+	switch (id) {
+	case SIP_HDR_FROM:
+		return "Duplicate From header";
+	case SIP_HDR_TO:
+		return "Duplicate To header";
+	case SIP_HDR_CALL_ID:
+		return "Duplicate Call-ID header";
+	case SIP_HDR_CSEQ:
+		return "Duplicate CSeq header";
+	case SIP_HDR_MAX_FORWARDS:
+		return "Duplicate Max-Forwards header";
+	case SIP_HDR_CONTENT_LENGTH:
+		return "Duplicate Content-Length header";
+	default:
+		return "Duplicate Content-Type header";
 	}
+}
+
+/* After the split: duplicates of the single-valued headers (dup, from
+ * index_note()), mandatory headers, scalar values. */
+static int index_hdrs(struct sip_msg *msg, enum sip_hdr_id dup,
+		      const char **reasonp)
+{
+	if (dup != SIP_HDR_OTHER)
+		return fail(reasonp, dup_reason(dup), EBADMSG);
 	if (!msg->h_callid)
 		return fail(reasonp, "Missing Call-ID header", EBADMSG);
 	if (!msg->h_from)
@@ -423,7 +473,8 @@ static int index_hdrs(struct sip_msg *msg, const char **reasonp)
 /* Split the header section starting at p; *bodyp is set to the first
  * byte after the empty line (or e on a datagram without one). */
 static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
-		      bool stream, const char **bodyp, const char **reasonp)
+		      bool stream, enum sip_hdr_id *dupp, const char **bodyp,
+		      const char **reasonp)
 {
 	uint32_t cap = SIP_MSG_INLINE_HDRS;
 	int err;
@@ -465,11 +516,18 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		}
 		ls = p;
 		q = memchr(p, '\n', (size_t)(e - p));
-		while (q && q + 1 < e && (q[1] == ' ' || q[1] == '\t'))
-			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
 		if (!q)
 			return fail(reasonp, "Header line not terminated",
 				    EBADMSG);
+		/* folded continuation lines (rare) */
+		while (__builtin_expect(
+			q + 1 < e && (q[1] == ' ' || q[1] == '\t'), 0)) {
+			q = memchr(q + 1, '\n', (size_t)(e - q - 1));
+			if (!q)
+				return fail(reasonp,
+					    "Header line not terminated",
+					    EBADMSG);
+		}
 		p = q + 1;
 		le = q > ls && q[-1] == '\r' ? q - 1 : q;
 		if (le - ls > SIP_MSG_MAX_HDR_LEN)
@@ -482,19 +540,23 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 			return fail(reasonp, "Header line without colon",
 				    EBADMSG);
 		n = c;
-		while (n > ls && (n[-1] == ' ' || n[-1] == '\t'))
-			n--;
+		if (__builtin_expect(n > ls && (n[-1] == ' ' || n[-1] == '\t'),
+				     0)) {
+			while (n > ls && (n[-1] == ' ' || n[-1] == '\t'))
+				n--;
+		}
 		name.p = ls;
 		name.l = (size_t)(n - ls);
 		id = sip_hdr_id(&name);
 		if (id == SIP_HDR_OTHER &&
 		    (n == ls || sc_span(ls, n, SC_TOKEN) != n))
 			return fail(reasonp, "Malformed header name", EBADMSG);
+		index_note(msg, id, msg->hdrs + msg->nhdrs, dupp);
 		vs = sc_ws(c + 1, le);
 		ve = trim_end(vs, le);
 		if (((sip_hdr_list_mask >> id) & 1) && ve > vs) {
 			err = hdr_add_list(msg, &cap, id, ls, name.l, vs, ve,
-					   ls, (size_t)(le - ls), reasonp);
+					   ls, (size_t)(le - ls), e, reasonp);
 			if (err)
 				return err;
 			continue;
@@ -514,6 +576,7 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
 		   bool stream, const char **reasonp)
 {
 	struct sip_msg *msg = NULL;
+	enum sip_hdr_id dup = SIP_HDR_OTHER;
 	const char *p, *e, *le, *body;
 	size_t avail;
 	int err;
@@ -553,10 +616,10 @@ int sip_msg_decode(struct sip_msg **msgp, const struct pl *pl, struct buf *mb,
 	if (err)
 		goto out;
 
-	err = split_hdrs(msg, body, e, stream, &body, reasonp);
+	err = split_hdrs(msg, body, e, stream, &dup, &body, reasonp);
 	if (err)
 		goto out;
-	err = index_hdrs(msg, reasonp);
+	err = index_hdrs(msg, dup, reasonp);
 	if (err)
 		goto out;
 

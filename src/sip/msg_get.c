@@ -71,8 +71,9 @@ int sip_msg_via(struct sip_msg *msg, const struct sip_via **outp)
 		return ENOENT;
 	if (!msg->cache.via)
 		msg->cache.via =
-		    sip_via_decode_in(&msg->cache.via_v, &msg->h_via->val) ? 2
-									   : 1;
+			sip_via_decode_in(&msg->cache.via_v, &msg->h_via->val)
+				? 2
+				: 1;
 	if (msg->cache.via != 1)
 		return EBADMSG;
 	*outp = &msg->cache.via_v;

@@ -149,7 +149,7 @@ static int print_start(struct buf *b, const struct sip_msg *msg,
 {
 	if (msg->req) {
 		const struct pl *ruri =
-		    ed && ed->ruri.l ? &ed->ruri : &msg->ruri_raw;
+			ed && ed->ruri.l ? &ed->ruri : &msg->ruri_raw;
 
 		return sip_print_request_line(b, &msg->method_name, ruri);
 	}
@@ -188,8 +188,8 @@ int sip_print_msg(struct buf *b, const struct sip_msg *msg,
 			break;
 		if (line_edited(ed, h)) {
 			for (uint32_t k = i; k < j && !err; k++)
-				err =
-				    put_edited(b, ed, &msg->hdrs[k], body->l);
+				err = put_edited(b, ed, &msg->hdrs[k],
+						 body->l);
 		} else if (h->id == SIP_HDR_CONTENT_LENGTH) {
 			err = put_clen(b, body->l);
 		} else {

@@ -80,7 +80,7 @@ int sip_print_hdr(struct buf *b, enum sip_hdr_id id, const struct pl *val);
 int sip_print_hdr_name(struct buf *b, const struct pl *name,
 		       const struct pl *val);
 int sip_print_hdrf(struct buf *b, enum sip_hdr_id id, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 int sip_print_body(struct buf *b, const struct pl *ctype,
 		   const struct pl *body);
 

@@ -5,7 +5,35 @@ const char *sip_scan_quoted(const char *p, const char *e)
 {
 	p++; /* opening quote */
 	while (p < e) {
-		unsigned char c = (unsigned char)*p;
+		unsigned char c;
+
+#ifdef __SSE2__
+		/* skip 16 bytes at a time to the next '"', '\\' or CTL */
+		while (e - p >= 16) {
+			const __m128i v = _mm_loadu_si128(
+				(const __m128i *)(const void *)p);
+			const __m128i ctl = _mm_cmpeq_epi8(
+				_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+			const __m128i stop = _mm_or_si128(
+				_mm_or_si128(ctl,
+					     _mm_cmpeq_epi8(
+						     v, _mm_set1_epi8(0x7f))),
+				_mm_or_si128(
+					_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					_mm_cmpeq_epi8(v,
+						       _mm_set1_epi8('\\'))));
+			unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+			if (m) {
+				p += __builtin_ctz(m);
+				break;
+			}
+			p += 16;
+		}
+		if (p >= e)
+			break;
+#endif
+		c = (unsigned char)*p;
 
 		if (c == '"')
 			return p + 1;
@@ -51,28 +79,16 @@ bool sip_scan_escaped(const char *p, const char *e, uint16_t cls)
 	return sip_span_escaped(p, e, cls) == e;
 }
 
-const char *sip_scan_host(const char *p, const char *e, bool *ipv6p)
+const char *sip_scan_ipv6ref(const char *p, const char *e)
 {
 	const char *q;
 	int colons = 0;
 
-	if (p >= e)
+	for (q = p + 1; q < e && sc_is(*q, SC_IPV6); q++)
+		colons += *q == ':';
+	if (q >= e || *q != ']' || colons < 2)
 		return NULL;
-	if (*p == '[') {
-		for (q = p + 1; q < e && sc_is(*q, SC_IPV6); q++)
-			colons += *q == ':';
-		if (q >= e || *q != ']' || colons < 2)
-			return NULL;
-		if (ipv6p)
-			*ipv6p = true;
-		return q + 1;
-	}
-	if (!sc_is(*p, SC_TOKEN) || *p == '-' || *p == '.')
-		return NULL;
-	q = sc_span(p, e, SC_HOST);
-	if (ipv6p)
-		*ipv6p = false;
-	return q;
+	return q + 1;
 }
 
 const char *sip_scan_port(const char *p, const char *e, bool lws,
@@ -87,50 +103,20 @@ const char *sip_scan_port(const char *p, const char *e, bool lws,
 		return p;
 	}
 	q = lws ? sc_ws(q + 1, e) : q + 1;
-	for (d = q; d < e && sc_is(*d, SC_DIGIT) && d - q < 6; d++)
-		v = v * 10 + (uint32_t)(*d - '0');
-	if (d == q || v > 65535 || (d < e && sc_is(*d, SC_DIGIT)))
+	/* 1 to 5 digits, at most 65535 */
+	for (d = q; d < e; d++) {
+		uint32_t dg = (uint32_t)(unsigned char)*d - '0';
+
+		if (dg > 9)
+			break;
+		if (d - q == 5)
+			return NULL;
+		v = v * 10 + dg;
+	}
+	if (d == q || v > 65535)
 		return NULL;
 	*portp = (uint16_t)v;
 	return d;
-}
-
-int sip_param_next(const char **pp, const char *e, struct sip_param *prm,
-		   uint16_t vcls)
-{
-	const char *p = sc_ws(*pp, e);
-	const char *n, *v;
-
-	if (p >= e || *p != ';')
-		return 0;
-	p = sc_ws(p + 1, e);
-	n = sc_span(p, e, SC_TOKEN);
-	if (n == p)
-		return -1;
-	pl_set(&prm->name, p, (size_t)(n - p));
-	p = sc_ws(n, e);
-	if (p >= e || *p != '=') {
-		prm->has_val = false;
-		pl_set(&prm->val, n, 0);
-		*pp = n;
-		return 1;
-	}
-	p = sc_ws(p + 1, e);
-	if (p < e && *p == '"') {
-		v = sip_scan_quoted(p, e);
-	} else if (p < e && *p == '[') {
-		v = sip_scan_host(p, e, NULL);
-	} else {
-		v = sc_span(p, e, SC_TOKEN | vcls);
-		if (v == p)
-			v = NULL;
-	}
-	if (!v)
-		return -1;
-	prm->has_val = true;
-	pl_set(&prm->val, p, (size_t)(v - p));
-	*pp = v;
-	return 1;
 }
 
 const char *sip_scan_params(const char *p, const char *e)

@@ -76,11 +76,11 @@ bool sdp_is_token(const struct pl *pl)
 }
 
 /* pl equals the literal lit (length known at compile time). */
-#define PL_IS(pl, lit)                                                        \
+#define PL_IS(pl, lit) \
 	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
 
 /* [p, p+n) equals the literal lit. */
-#define MEM_IS(p, n, lit)                                                     \
+#define MEM_IS(p, n, lit) \
 	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))
 
 /* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
@@ -257,24 +257,30 @@ static inline bool is_ipv4(const struct pl *pl)
 	const char *p = pl->p, *e = p + pl->l;
 
 	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, n = 0;
+		unsigned v, d;
 
 		if (part) {
 			if (p == e || *p != '.')
 				return false;
 			p++;
 		}
-		while (p < e && *p >= '0' && *p <= '9') {
-			if (n && v == 0)
-				return false; /* leading zero */
-			v = v * 10 + (unsigned)(*p - '0');
-			if (v > 255)
-				return false;
-			p++;
-			n++;
-		}
-		if (!n)
+		if (p == e || (v = (unsigned)(*p - '0')) > 9)
 			return false;
+		p++;
+		/* up to two more digits; no leading zero */
+		if (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+			if (!v)
+				return false;
+			v = v * 10 + d;
+			p++;
+			if (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+				v = v * 10 + d;
+				p++;
+				if (v > 255 ||
+				    (p < e && (unsigned)(*p - '0') <= 9))
+					return false;
+			}
+		}
 	}
 	return p == e;
 }
@@ -357,6 +363,28 @@ static inline int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 	return 0;
 }
 
+/* The 8 bytes at p as a word (the caller checked that 8 can be
+ * read); on little-endian, w8(p) & ((1 << 8n) - 1) holds the first n. */
+static inline uint64_t w8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The first n (1..7) bytes of [p, p+8) equal those of lit. */
+static inline bool eq_first(const char *p, const char *lit, unsigned n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t mask = (1ULL << (8 * n)) - 1;
+
+	return (w8(p) & mask) == (w8(lit) & mask);
+#else
+	return !memcmp(p, lit, n);
+#endif
+}
+
 /* Fast path of conn_decode() for the common "IN IP4 <IPv4>" with single
  * spaces: true when it applies (c filled as conn_decode() would), false
  * to take the general path. */
@@ -364,7 +392,7 @@ static inline bool conn_fast(struct sdp_conn *c, const char *v, const char *e)
 {
 	struct pl a;
 
-	if (e - v < 14 || memcmp(v, "IN IP4 ", 7))
+	if (e - v < 14 || !eq_first(v, "IN IP4 .", 7))
 		return false;
 	pl_set(&a, v + 7, (size_t)(e - v - 7));
 	if (!is_ipv4(&a))
@@ -388,10 +416,10 @@ struct dec {
 	const char *reason;
 };
 
-#define FAIL(d, r)                                                            \
-	do {                                                                  \
-		(d)->reason = (r);                                            \
-		return EBADMSG;                                               \
+#define FAIL(d, r)                 \
+	do {                       \
+		(d)->reason = (r); \
+		return EBADMSG;    \
 	} while (0)
 
 /* "<user> <digits> <digits> IN IP4 <IPv4>" with single spaces: true
@@ -671,7 +699,9 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 		FAIL(d, "Malformed a=rtpmap");
 	for (n = ide; n < e && is_sp(*n); n++)
 		;
-	q = token_end(n, e);
+	/* token-chars hold ALPHA, DIGIT, '-' and '.': long names
+	 * ("telephone-event") skip 16 of those at a time first */
+	q = token_end(sc_alnum_run(n, e), e);
 	if (q == n || q == e || *q != '/')
 		FAIL(d, "Malformed a=rtpmap");
 	p = digits_u32(q + 1, e, &srate);
@@ -686,7 +716,19 @@ static int attr_rtpmap(struct dec *d, const struct sdp_attr *a)
 		FAIL(d, "Malformed a=rtpmap");
 	if (!d->m || !d->m->rtp)
 		return 0; /* kept as an attribute, nothing to map */
-	fmt = fmt_by_id(d->m, id, (size_t)(ide - id));
+	if (ide - id <= 3) {
+		/* the id is digits with value pt: as fmt_by_id() would, match
+		 * the RTP format of that value and id length */
+		fmt = NULL;
+		for (uint32_t k = 0; k < d->m->nfmts; k++)
+			if (d->m->fmts[k].pt == (int)pt &&
+			    d->m->fmts[k].id.l == (size_t)(ide - id)) {
+				fmt = &d->m->fmts[k];
+				break;
+			}
+	} else {
+		fmt = fmt_by_id(d->m, id, (size_t)(ide - id));
+	}
 	if (!fmt)
 		return 0; /* a pt not on the m= line: ignore the mapping */
 	if (fmt->rtpmap)
@@ -799,10 +841,45 @@ static int attr_crypto(struct dec *d, const struct sdp_attr *a)
  * value only needs to be a byte-string (no CR). */
 static int dec_attr(struct dec *d, const char *v, const char *e)
 {
+	enum { K_OTHER, K_FMTP, K_RTCP, K_PTIME, K_RTPMAP, K_SENDRECV } k;
 	struct sdp_attr *a;
-	const char *ne = token_end(v, e);
-	size_t nl = (size_t)(ne - v);
+	const char *ne;
+	size_t nl;
 
+	/* the common names trunkd reads, followed by ':' or the line end,
+	 * are tokens: no class scan and no name compare below for them */
+	k = K_OTHER;
+	if (e - v >= 8) {
+		if (eq_first(v, "rtpmap:.", 7))
+			k = K_RTPMAP;
+		else if (eq_first(v, "fmtp:...", 5))
+			k = K_FMTP;
+		else if (eq_first(v, "ptime:..", 6))
+			k = K_PTIME;
+		else if (eq_first(v, "rtcp:...", 5))
+			k = K_RTCP;
+		else if (e - v == 8 && w8(v) == w8("sendrecv"))
+			k = K_SENDRECV;
+	}
+	switch (k) {
+	case K_FMTP:
+	case K_RTCP:
+		ne = v + 4;
+		break;
+	case K_PTIME:
+		ne = v + 5;
+		break;
+	case K_RTPMAP:
+		ne = v + 6;
+		break;
+	case K_SENDRECV:
+		ne = v + 8;
+		break;
+	default:
+		ne = token_end(v, e);
+		break;
+	}
+	nl = (size_t)(ne - v);
 	if (ne == v || (ne < e && *ne != ':'))
 		FAIL(d, "Malformed attribute name");
 	if (d->nattrs >= d->cap_attrs)
@@ -822,6 +899,20 @@ static int dec_attr(struct dec *d, const char *v, const char *e)
 	else
 		d->s->nattrs++;
 
+	switch (k) {
+	case K_FMTP:
+		return attr_fmtp(d, a);
+	case K_RTCP:
+		return attr_rtcp(d, a);
+	case K_PTIME:
+		return attr_ptime(d, a);
+	case K_RTPMAP:
+		return attr_rtpmap(d, a);
+	case K_SENDRECV:
+		return attr_dir(d, a, SDP_DIR_SENDRECV);
+	default:
+		break;
+	}
 	switch (nl) {
 	case 4:
 		if (!memcmp(v, "fmtp", 4))
@@ -1017,7 +1108,7 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 	}
 	/* media and attribute slots are cleared as they are filled */
 	s = mem_alloc(sizeof(*s) + ps.nm * sizeof(struct sdp_media) +
-			  ps.na * sizeof(struct sdp_attr),
+			      ps.na * sizeof(struct sdp_attr),
 		      sess_destroy);
 	if (!s) {
 		err = ENOMEM;

@@ -18,13 +18,13 @@ static bool is_alpha(char c)
 static const char *scan_uri_params(const char *p, const char *e)
 {
 	while (p < e && *p == ';') {
-		const char *n = sip_span_escaped(p + 1, e, SC_PARAM);
+		const char *n = sc_span_esc(p + 1, e, SC_PARAM);
 
 		if (!n || n == p + 1)
 			return NULL;
 		p = n;
 		if (p < e && *p == '=') {
-			const char *v = sip_span_escaped(p + 1, e, SC_PARAM);
+			const char *v = sc_span_esc(p + 1, e, SC_PARAM);
 
 			if (!v || v == p + 1)
 				return NULL;
@@ -40,11 +40,11 @@ static const char *scan_uri_headers(const char *p, const char *e)
 	char sep = '?';
 
 	while (p < e && *p == sep) {
-		const char *n = sip_span_escaped(p + 1, e, SC_HNV);
+		const char *n = sc_span_esc(p + 1, e, SC_HNV);
 
 		if (!n || n == p + 1 || n >= e || *n != '=')
 			return NULL;
-		p = sip_span_escaped(n + 1, e, SC_HNV);
+		p = sc_span_esc(n + 1, e, SC_HNV);
 		if (!p)
 			return NULL;
 		sep = '&';
@@ -54,36 +54,41 @@ static const char *scan_uri_headers(const char *p, const char *e)
 
 static int decode_sip(struct sip_uri *u, const char *s, const char *e)
 {
-	const char *at = memchr(s, '@', (size_t)(e - s));
 	const char *q, *r;
 
-	if (at) {
-		const char *colon = memchr(s, ':', (size_t)(at - s));
-		const char *ue = colon ? colon : at;
+	if (memchr(s, '@', (size_t)(e - s))) {
+		/* userinfo: neither class holds ':' or '@', so the user span
+		 * stops at the first ':' or at the '@' (if well-formed) */
+		const char *ue = sc_span_esc(s, e, SC_USER), *pe;
 
-		if (ue == s || !sip_scan_escaped(s, ue, SC_USER))
+		if (!ue || ue == s || ue >= e)
 			return EBADMSG;
 		pl_set(&u->user, s, (size_t)(ue - s));
-		if (colon) {
-			if (!sip_scan_escaped(colon + 1, at, SC_PASS))
+		pe = ue;
+		if (*ue == ':') {
+			pe = sc_span_esc(ue + 1, e, SC_PASS);
+			if (!pe || pe >= e)
 				return EBADMSG;
-			pl_set(&u->password, colon + 1,
-			       (size_t)(at - colon - 1));
+			pl_set(&u->password, ue + 1, (size_t)(pe - ue - 1));
 		}
-		s = at + 1;
+		if (*pe != '@')
+			return EBADMSG;
+		s = pe + 1;
 	}
 	q = sip_scan_host(s, e, &u->host_is_ipv6);
 	if (!q || q == s)
 		return EBADMSG;
 	pl_set(&u->host, s, (size_t)(q - s));
-	q = sip_scan_port(q, e, false, &u->port);
-	if (!q)
-		return EBADMSG;
+	if (q < e && *q == ':') {
+		q = sip_scan_port(q, e, false, &u->port);
+		if (!q)
+			return EBADMSG;
+	}
 	r = scan_uri_params(q, e);
 	if (!r)
 		return EBADMSG;
 	pl_set(&u->params, q, (size_t)(r - q));
-	q = scan_uri_headers(r, e);
+	q = r < e ? scan_uri_headers(r, e) : r;
 	if (!q || q != e)
 		return EBADMSG;
 	pl_set(&u->headers, r, (size_t)(q - r));
@@ -117,24 +122,34 @@ int sip_uri_decode_in(struct sip_uri *up, const struct pl *pl)
 		return EMSGSIZE;
 	p = pl->p;
 	e = p + pl->l;
-	memset(u, 0, sizeof(*u));
-	if (!is_alpha(*p))
-		return EBADMSG;
-	q = sc_span(p + 1, e, SC_SCHEME);
-	if (q >= e || *q != ':')
-		return EBADMSG;
-	sl = (size_t)(q - p);
-	pl_set(&u->scheme_pl, p, sl);
+	/* every field is set here: no memset of the whole struct */
+	u->user = u->password = u->host = u->params = u->headers =
+		(struct pl)PL_INIT;
+	u->port = 0;
+	u->host_is_ipv6 = false;
 	u->raw = *pl;
-	if (SC_CASEEQ(p, sl, "sip"))
+	if (pl->l > 4 && !memcmp(p, "sip:", 4)) {
+		/* the usual spelling, before the caseless scheme check */
+		sl = 3;
 		u->scheme = SIP_URI_SIP;
-	else if (SC_CASEEQ(p, sl, "sips"))
-		u->scheme = SIP_URI_SIPS;
-	else if (SC_CASEEQ(p, sl, "tel"))
-		u->scheme = SIP_URI_TEL;
-	else
-		u->scheme = SIP_URI_OTHER;
-	q++;
+	} else {
+		if (!is_alpha(*p))
+			return EBADMSG;
+		q = sc_span(p + 1, e, SC_SCHEME);
+		if (q >= e || *q != ':')
+			return EBADMSG;
+		sl = (size_t)(q - p);
+		if (SC_CASEEQ(p, sl, "sip"))
+			u->scheme = SIP_URI_SIP;
+		else if (SC_CASEEQ(p, sl, "sips"))
+			u->scheme = SIP_URI_SIPS;
+		else if (SC_CASEEQ(p, sl, "tel"))
+			u->scheme = SIP_URI_TEL;
+		else
+			u->scheme = SIP_URI_OTHER;
+	}
+	pl_set(&u->scheme_pl, p, sl);
+	q = p + sl + 1;
 	switch (u->scheme) {
 	case SIP_URI_SIP:
 	case SIP_URI_SIPS:

@@ -99,7 +99,13 @@ int sip_via_decode_in(struct sip_via *vp, const struct pl *pl)
 	e = pl->p + pl->l;
 	while (e > p && sc_is(e[-1], SC_WS))
 		e--;
-	memset(v, 0, sizeof(*v));
+	/* every field is set here or below: no memset of the struct */
+	v->proto = v->tp_pl = v->host = v->params = v->branch = v->received =
+		v->maddr = (struct pl)PL_INIT;
+	v->tp = SIP_TP_NONE;
+	v->port = 0;
+	v->rport = false;
+	v->rport_val = 0;
 	v->ttl = -1;
 	pl_set(&v->raw, p, (size_t)(e - p));
 
