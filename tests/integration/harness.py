@@ -73,15 +73,20 @@ class Trunkd:
         self.sip_port = free_port()
         self.api_port = free_port(socket.SOCK_STREAM, both=False)
         # The sandbox's default (SIP port + 1000) could be another test's
-        # port when tests run in parallel: give it a free one.
-        self.sandbox_port = free_port()
+        # port when tests run in parallel: give it a free one unless the
+        # caller chose (subclasses set sandbox_port and pass --sandbox).
+        own_sandbox = not any(a in ("--sandbox", "--no-sandbox")
+                              for a in extra_args)
+        if own_sandbox:
+            self.sandbox_port = free_port()
         self.data = tempfile.mkdtemp(prefix="trunkd-test-")
         self.log_path = os.path.join(self.data, "trunkd.log")
         self.args = [os.path.join(BUILD, "trunkd"),
                      "--sip", f"127.0.0.1:{self.sip_port}",
                      "--api", f"127.0.0.1:{self.api_port}",
                      "--data", self.data,
-                     "--sandbox", f"127.0.0.1:{self.sandbox_port}",
+                     *(["--sandbox", f"127.0.0.1:{self.sandbox_port}"]
+                       if own_sandbox else []),
                      *extra_args]
         self.env = dict(os.environ)
         self.env.update(env or {})
