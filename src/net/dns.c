@@ -480,10 +480,11 @@ static void resolver_destroy(void *data)
 	struct dns_resolver *r = data;
 
 	r->closing = true;
-	if (r->ch)
-		ares_destroy(r->ch); /* ends every query: ECANCELED */
+	/* stop watching before c-ares closes the sockets */
 	while (r->socks.head)
 		dsock_close(r->socks.head->data);
+	if (r->ch)
+		ares_destroy(r->ch); /* ends every query: ECANCELED */
 	while (r->ready.head) {
 		struct le *le = r->ready.head;
 

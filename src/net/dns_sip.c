@@ -387,7 +387,9 @@ static enum sip_transport fallback_tp(const struct sipjob *j)
 		return j->tp;
 	if (j->sips)
 		return SIP_TP_TLS;
-	return (j->mask & DNS_TP_MASK(SIP_TP_UDP)) ? SIP_TP_UDP : SIP_TP_TCP;
+	if (j->mask & DNS_TP_MASK(SIP_TP_UDP))
+		return SIP_TP_UDP;
+	return (j->mask & DNS_TP_MASK(SIP_TP_TCP)) ? SIP_TP_TCP : SIP_TP_TLS;
 }
 
 static void srv_default(struct sipjob *j)

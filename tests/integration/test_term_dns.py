@@ -8,7 +8,9 @@ by --dns:
 3. SRV with two priorities: the first address answers 503, the second
    answers: failover between the addresses of one target;
 4. no target resolves (NXDOMAIN, no answer at all): 503 "No carrier
-   available" to the PBX.
+   available" to the PBX;
+5. the PBX cancels while the name is being resolved: 487, and the late
+   DNS timeout touches nothing (the lookup was cancelled with the call).
 No query leaves the machine."""
 import os
 import re
@@ -18,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from harness import Results, free_port
+from harness import Results, free_port, rand_token, status_of
 from term_lib import TermTrunkd, sipp, sipp_uas, finish_proc
 
 T_A, T_SOA, T_AAAA, T_SRV, T_NAPTR = 1, 6, 28, 33, 35
@@ -113,19 +115,23 @@ class FakeDns:
         self.sock.close()
 
 
+def udp_bound(port):
+    """Whether some socket is bound to UDP port (read from /proc, so the
+    check never races the process binding it)."""
+    try:
+        with open("/proc/net/udp") as f:
+            rows = f.read().splitlines()[1:]
+    except OSError:
+        return True
+    return any(int(row.split()[1].split(":")[1], 16) == port for row in rows)
+
+
 def wait_bound(*ports, limit=10.0):
     """Wait until SIPp carriers listen on the UDP ports (a loaded machine
     starts them slowly)."""
     deadline = time.time() + limit
     for port in ports:
-        while time.time() < deadline:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                break  # taken: SIPp is up
-            finally:
-                s.close()
+        while time.time() < deadline and not udp_bound(port):
             time.sleep(0.05)
 
 
@@ -145,6 +151,54 @@ def text_of(path):
             return f.read().decode("latin-1")
     except OSError:
         return ""
+
+
+def cancel_during_lookup(sip_port, dom):
+    """A raw UDP PBX: INVITE, CANCEL after the 100, expects 200 + 487.
+    Returns the status codes seen."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(0.5)
+    lp = s.getsockname()[1]
+    cid, ftag, br = rand_token(16), rand_token(8), "z9hG4bK" + rand_token(12)
+    sdp = ("v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=call\r\n"
+           "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+           "a=rtpmap:0 PCMU/8000\r\n")
+    common = (f"Via: SIP/2.0/UDP 127.0.0.1:{lp};branch={br};rport\r\n"
+              f"From: <sip:{FROM}@127.0.0.1>;tag={ftag}\r\n"
+              f"To: <sip:{NUM}@{dom}>\r\nCall-ID: {cid}\r\n"
+              "Max-Forwards: 70\r\n")
+    inv = (f"INVITE sip:{NUM}@{dom} SIP/2.0\r\n" + common +
+           "CSeq: 1 INVITE\r\n"
+           f"Contact: <sip:pbx@127.0.0.1:{lp}>\r\n"
+           "Content-Type: application/sdp\r\n"
+           f"Content-Length: {len(sdp)}\r\n\r\n" + sdp)
+    can = (f"CANCEL sip:{NUM}@{dom} SIP/2.0\r\n" + common +
+           "CSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n")
+    dst = ("127.0.0.1", sip_port)
+    seen = []
+    s.sendto(inv.encode(), dst)
+    deadline = time.time() + 8
+    cancelled = False
+    while time.time() < deadline and 487 not in seen:
+        try:
+            data = s.recv(65535)
+        except socket.timeout:
+            continue
+        st = status_of(data)
+        if st:
+            seen.append(st)
+        if st == 100 and not cancelled:
+            s.sendto(can.encode(), dst)
+            cancelled = True
+        if st == 487:
+            to = re.search(rb"^To: ([^\r\n]*)", data, re.M | re.I)
+            ack = (f"ACK sip:{NUM}@{dom} SIP/2.0\r\n" + common.replace(
+                f"To: <sip:{NUM}@{dom}>", "To: " + to.group(1).decode())
+                + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n")
+            s.sendto(ack.encode(), dst)
+    s.close()
+    return seen
 
 
 r = Results()
@@ -256,6 +310,18 @@ try:
     r.check(took < 10, f"the silent DNS server cost a bounded time "
                        f"({took:.1f} s)")
     r.check(dns.saw("NAPTR silent.test"), "silent.test was asked")
+
+    # 5. CANCEL while the name resolves (no answer from DNS)
+    tk5 = t.trunk("dns5.example.com", CpsLimit=20)
+    t.policy([("sip:silent2.test", 1, 10)], trunk=tk5)
+    seen = cancel_during_lookup(t.sip_port, "dns5.example.com")
+    r.check(200 in seen and 487 in seen,
+            f"CANCEL during the lookup: 200 and 487 (got {seen})")
+    r.check(dns.saw("NAPTR silent2.test"), "silent2.test was asked")
+    time.sleep(3.5)  # past the resolver's timeout for silent2.test
+    log = t.tail(30000)
+    r.check("carrier target sip:silent2.test does not resolve" not in log,
+            "the cancelled lookup reports nothing")
     r.check(t.alive(), "trunkd still running")
 finally:
     rc = t.stop()
