@@ -206,15 +206,13 @@ tmp = tempfile.mkdtemp(prefix="term-dns-")
 FROM = "+15551230000"
 NUM = "+14155550100"
 dns = FakeDns()
-p1, p2, p3, p4 = free_port(), free_port(), free_port(), free_port()
-# carrier.test: its own A record leads nowhere; the SRV leads to SIPp
+# carrier.test: its own A record leads nowhere; the SRV (added once its
+# SIPp listens: each carrier port is taken just before use, so no other
+# socket of the test grabs it meanwhile) leads to SIPp
 dns.a("carrier.test", "127.0.0.9")
-dns.srv("_sip._udp.carrier.test", 10, 10, p1, "sipp1.carrier.test")
 dns.a("sipp1.carrier.test", "127.0.0.1")
 dns.a("direct.test", "127.0.0.1")
 dns.a("multi.test", "127.0.0.9")
-dns.srv("_sip._udp.multi.test", 10, 10, p3, "bad.multi.test")
-dns.srv("_sip._udp.multi.test", 20, 10, p4, "good.multi.test")
 dns.a("bad.multi.test", "127.0.0.1")
 dns.a("good.multi.test", "127.0.0.1")
 
@@ -225,8 +223,10 @@ try:
     t.policy([("sip:nowhere.test", 1, 10), ("sip:carrier.test", 2, 10)],
              trunk=tk)
     ctrace = os.path.join(tmp, "carrier1.log")
+    p1 = free_port()
     c1 = sipp_uas("carrier_answer.xml", p1, trace=ctrace)
     wait_bound(p1)
+    dns.srv("_sip._udp.carrier.test", 10, 10, p1, "sipp1.carrier.test")
     rc, out = sipp("term_uac_call.xml", f"127.0.0.1:{t.sip_port}",
                    keys={"dom": "dns.example.com", "from": FROM},
                    timeout=20)
@@ -254,10 +254,11 @@ try:
     r.check("next: sip:carrier.test" in log, "skipped to the next target")
 
     # 2. explicit port: A/AAAA only
-    tk2 = t.trunk("dns2.example.com", CpsLimit=20)
-    t.policy([(f"sip:direct.test:{p2}", 1, 10)], trunk=tk2)
+    p2 = free_port()
     c2 = sipp_uas("carrier_answer.xml", p2)
     wait_bound(p2)
+    tk2 = t.trunk("dns2.example.com", CpsLimit=20)
+    t.policy([(f"sip:direct.test:{p2}", 1, 10)], trunk=tk2)
     rc, out = sipp("term_uac_call.xml", f"127.0.0.1:{t.sip_port}",
                    keys={"dom": "dns2.example.com", "from": FROM},
                    timeout=20)
@@ -274,9 +275,13 @@ try:
     # 3. two SRV addresses: 503 from the first, the second answers
     tk3 = t.trunk("dns3.example.com", CpsLimit=20)
     t.policy([("sip:multi.test", 1, 10)], trunk=tk3)
+    p3 = free_port()
     c3 = sipp_uas("carrier_503.xml", p3)
+    p4 = free_port()
     c4 = sipp_uas("carrier_answer.xml", p4)
     wait_bound(p3, p4)
+    dns.srv("_sip._udp.multi.test", 10, 10, p3, "bad.multi.test")
+    dns.srv("_sip._udp.multi.test", 20, 10, p4, "good.multi.test")
     rc, out = sipp("term_uac_call.xml", f"127.0.0.1:{t.sip_port}",
                    keys={"dom": "dns3.example.com", "from": FROM},
                    timeout=20)
