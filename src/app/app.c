@@ -16,6 +16,7 @@
 #include "base/mem.h"
 #include "base/sa.h"
 #include "base/tmr.h"
+#include "net/dns.h"
 #include "net/transp.h"
 #include "net/uvtmr.h"
 #include "b2bua/b2bua.h"	    /* b2bua branch */
@@ -42,6 +43,7 @@ struct app {
 	struct sandbox *sandbox;      /* owned (b2bua branch) */
 	struct b2bua *b2bua;	      /* owned (b2bua branch) */
 	struct relay *relay;	      /* owned: media relay */
+	struct dns_resolver *dns;     /* owned: carrier names */
 };
 
 /* mkdir -p with mode 0700 for the last component. */
@@ -197,6 +199,29 @@ static int start_relay(struct app *app)
 	return 0;
 }
 
+/* The resolver for carrier targets given as names: --dns servers, else
+ * /etc/resolv.conf. Without --dns a failure only disables names. */
+static int start_dns(struct app *app)
+{
+	const struct app_config *cfg = app->cfg;
+	struct dns_conf dc = {.servers = cfg->dns};
+	int err;
+
+	err = dns_resolver_alloc(&app->dns, &app->loop, &dc);
+	if (err && cfg->dns[0]) {
+		log_error("cannot start the resolver (--dns %s): %s", cfg->dns,
+			  strerror(err));
+		return err;
+	}
+	if (err)
+		log_warn("dns: no resolver (%s): carrier names are skipped",
+			 strerror(err));
+	else
+		log_info("dns: carrier names via %s",
+			 cfg->dns[0] ? cfg->dns : "/etc/resolv.conf");
+	return 0;
+}
+
 static int start_b2bua(struct app *app)
 {
 	const struct app_config *cfg = app->cfg;
@@ -218,6 +243,10 @@ static int start_b2bua(struct app *app)
 
 	if (cfg->sandbox_enabled)
 		bc.sandbox = cfg->sandbox;
+	err = start_dns(app);
+	if (err)
+		return err;
+	bc.dns = app->dns;
 	err = b2bua_alloc(&app->b2bua, app->tsx, app->tp, app->tl, &bc);
 	if (err) {
 		log_error("cannot start the B2BUA: %s", strerror(err));
@@ -291,6 +320,7 @@ static void stop_all(struct app *app)
 		core_call_handler_set(app->core, NULL);
 	app->b2bua = mem_deref(app->b2bua); /* b2bua branch */
 	app->relay = mem_deref(app->relay); /* after the B2BUA's calls */
+	app->dns = mem_deref(app->dns);	    /* after the B2BUA's calls */
 	app->tsx = mem_deref(app->tsx);
 	app->core = mem_deref(app->core);
 	app->tp = mem_deref(app->tp);

@@ -21,6 +21,7 @@ enum {
 	OPT_ACK_TIMEOUT, /* b2bua branch */
 	OPT_RTP_TIMEOUT,
 	OPT_ONEWAY,
+	OPT_DNS,
 	OPT_HELP,
 };
 
@@ -40,6 +41,7 @@ static const struct option opts[] = {
 	{.name = "rtp-timeout-ms", .has_arg = required_argument,
 	 .val = OPT_RTP_TIMEOUT},
 	{.name = "oneway-ms", .has_arg = required_argument, .val = OPT_ONEWAY},
+	{.name = "dns", .has_arg = required_argument, .val = OPT_DNS},
 	{.name = "help", .has_arg = no_argument, .val = OPT_HELP},
 	{0},
 };
@@ -67,7 +69,9 @@ void app_config_usage(const char *prog)
 	       "flows (32014;\n"
 	       "                         default 30000)\n"
 	       "  --oneway-ms MS         one-way audio alert after (39030; "
-	       "default 10000)\n",
+	       "default 10000)\n"
+	       "  --dns HOST:PORT[,...]  name servers for carrier names "
+	       "(default: /etc/resolv.conf)\n",
 	       prog);
 }
 
@@ -86,6 +90,27 @@ static int parse_range(const char *s, uint16_t *lo, uint16_t *hi)
 		return EINVAL;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
+	return 0;
+}
+
+/* "HOST[:PORT][,...]": IP literals only. */
+static int dns_list_check(const char *s)
+{
+	char item[SA_STRLEN];
+	struct sockaddr_storage sa;
+
+	do {
+		const char *c = strchr(s, ',');
+		size_t l = c ? (size_t)(c - s) : strlen(s);
+
+		if (!l || l >= sizeof(item))
+			return EINVAL;
+		memcpy(item, s, l);
+		item[l] = '\0';
+		if (sa_parse(&sa, item, 53))
+			return EINVAL;
+		s = c ? c + 1 : NULL;
+	} while (s);
 	return 0;
 }
 
@@ -173,6 +198,12 @@ int app_config_parse(struct app_config *cfg, int argc, char *const argv[],
 				cfg->oneway_ms = (uint32_t)v;
 			break;
 		}
+		case OPT_DNS:
+			if (dns_list_check(optarg) ||
+			    strlen(optarg) >= sizeof(cfg->dns))
+				goto bad;
+			snprintf(cfg->dns, sizeof(cfg->dns), "%s", optarg);
+			break;
 		case OPT_HELP:
 			app_config_usage(argv[0]);
 			return -1;

@@ -32,6 +32,9 @@ struct app_config {
 	 * defaults, 30000 and 10000 */
 	uint32_t rtp_timeout_ms;
 	uint32_t oneway_ms;
+	/* --dns HOST[:PORT][,HOST[:PORT]...]: name servers for carrier
+	 * targets given as names ("" = those of /etc/resolv.conf) */
+	char dns[256];
 };
 
 /* Defaults, then argv. On error returns EINVAL with a message naming the

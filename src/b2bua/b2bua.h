@@ -23,6 +23,7 @@ struct snapshot;
 struct alert_ctx;
 struct relay;
 struct relay_event;
+struct dns_resolver;
 
 /* A new reference on the current configuration snapshot, or NULL. */
 typedef struct snapshot *(b2bua_snap_h)(void *arg);
@@ -42,6 +43,9 @@ struct b2bua_conf {
 	 * outlive the B2BUA); NULL: SDP crosses with the codec filter
 	 * only, addresses unchanged (tests of signalling alone) */
 	struct relay *relay;
+	/* weak: resolves carrier targets given as names (RFC 3263; it must
+	 * outlive the B2BUA); NULL: such targets are skipped */
+	struct dns_resolver *dns;
 };
 
 struct b2bua_stats {

@@ -10,6 +10,7 @@
 #include "base/hash.h"
 #include "base/list.h"
 #include "media/media.h"
+#include "net/dns.h"
 #include "policy/e164.h"
 #include "store/snapshot.h"
 
@@ -84,6 +85,13 @@ struct call {
 	struct buf *offer; /* ref: SDP for the carrier */
 	struct target tgts[B2BUA_MAX_TARGETS];
 	unsigned ntgts, cur;
+	/* the current target: its next hops (a name: from DNS), tried in
+	 * order from acur; tgt_host: the name[:port] for the Request-URI
+	 * (NULL for IP literals and the sandbox) */
+	struct dns_query *dnsq;	      /* owned: lookup in flight */
+	struct dns_sip_target *addrs; /* owned: naddrs of them */
+	unsigned naddrs, acur;
+	char *tgt_host;	    /* owned */
 	bool b_provisional; /* current target sent a 1xx > 100 */
 	bool chan_held;
 	int maxfwd;	     /* for the carrier INVITE */
@@ -161,6 +169,9 @@ void call_trace_rx(struct call *c, struct leg *l, struct sip_msg *msg,
 void invite_new(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		const struct sip_recv *rx);
 int invite_carrier_start(struct call *c);
+/* Drop the current target's lookup (no callback after) and addresses
+ * (call_end() and the call's destructor). */
+void invite_targets_release(struct call *c);
 
 /* media.c */
 int call_media_start(struct call *c);

@@ -152,6 +152,7 @@ static void call_destroy(void *arg)
 	hash_unlink(&c->bl.he);
 	hash_unlink(&c->he_id);
 	call_media_end(c);
+	invite_targets_release(c);
 	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);
@@ -187,6 +188,7 @@ void call_end(struct call *c)
 	hash_unlink(&c->bl.he);
 	hash_unlink(&c->he_id);
 	call_media_end(c);
+	invite_targets_release(c); /* a DNS lookup in flight: cancelled */
 	xreq_flush(c);
 	tx_release(&c->a.inv);
 	tx_release(&c->bl.inv);

@@ -115,38 +115,8 @@ static void targets_pick(struct call *c)
 	}
 }
 
-/* Next hop of a target URI: the sandbox name or an IP literal. */
-static int target_resolve(struct call *c, const char *uri,
-			  struct sockaddr_storage *ss, enum sip_transport *tpp,
-			  char *hostport, size_t hpsz)
-{
-	struct sip_uri u;
-	struct pl pl, tp, h;
-
-	*tpp = SIP_TP_UDP;
-	if (!strncmp(uri, SNAPSHOT_SANDBOX_TARGET,
-		     strlen(SNAPSHOT_SANDBOX_TARGET))) {
-		if (!c->b->conf.sandbox.ss_family)
-			return ENOENT;
-		*ss = c->b->conf.sandbox;
-		return sa_print(ss, hostport, hpsz) ? EINVAL : 0;
-	}
-	pl_set_str(&pl, uri);
-	if (sip_uri_decode(&u, &pl))
-		return EINVAL;
-	h = u.host;
-	if (u.host_is_ipv6 && h.l >= 2) {
-		h.p++;
-		h.l -= 2;
-	}
-	if (sa_parse_pl(ss, &h, u.port ? u.port : 5060))
-		return EHOSTUNREACH; /* names need DNS: not yet */
-	if (sip_uri_param(&u, "transport", &tp) && pl_caseeq_str(&tp, "tcp"))
-		*tpp = SIP_TP_TCP;
-	return sa_print(ss, hostport, hpsz) ? EINVAL : 0;
-}
-
 static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg);
+static int carrier_send(struct call *c);
 
 static void a_final(struct call *c, uint16_t scode, const char *reason)
 {
@@ -169,15 +139,12 @@ static void target_abandon(struct call *c)
 	c->b_provisional = false;
 }
 
-/* After a failure of the current target: the next one, or the final
- * answer to the PBX. */
-static void target_next(struct call *c, uint16_t scode, const char *why)
+/* The targets after the current one, until one starts; when none is
+ * left, the final answer to the PBX: the last carrier's final response,
+ * else scode (reason: NULL for the default phrase). */
+static void targets_continue(struct call *c, uint16_t scode, const char *why,
+			     const char *reason)
 {
-	target_abandon(c);
-	if (c->state == CALL_CANCELLING) {
-		call_end(c);
-		return;
-	}
 	while (++c->cur < c->ntgts) {
 		c->b->stats.failovers++;
 		log_info("call %s: target failed (%u %s), next: %s", c->id,
@@ -189,7 +156,31 @@ static void target_next(struct call *c, uint16_t scode, const char *why)
 		a_final(c, c->last_scode,
 			c->last_reason[0] ? c->last_reason : NULL);
 	else
-		a_final(c, scode, NULL);
+		a_final(c, scode, reason);
+}
+
+/* After a failure of the current attempt: the next address of the
+ * target, else the next target, else the final answer to the PBX. */
+static void target_next(struct call *c, uint16_t scode, const char *why)
+{
+	target_abandon(c);
+	if (c->state == CALL_CANCELLING) {
+		call_end(c);
+		return;
+	}
+	while (c->acur + 1 < c->naddrs) {
+		char a[SA_STRLEN];
+
+		c->acur++;
+		c->b->stats.failovers++;
+		log_info("call %s: target failed (%u %s), next address of "
+			 "%s: %s",
+			 c->id, scode, why, c->tgts[c->cur].uri,
+			 sa_str(&c->addrs[c->acur].addr, a, sizeof(a)));
+		if (!carrier_send(c))
+			return;
+	}
+	targets_continue(c, scode, why, NULL);
 }
 
 static void on_try_timeout(void *arg)
@@ -204,25 +195,24 @@ static void on_try_timeout(void *arg)
 	mem_deref(c);
 }
 
-int invite_carrier_start(struct call *c)
+/* Send the INVITE to the current address of the current target. */
+static int carrier_send(struct call *c)
 {
 	struct sockaddr_storage dst;
 	enum sip_transport tp;
-	char hostport[80], rtarget[160], ruri[160], hdrs[512];
-	const char *uri;
+	char hostport[280], rtarget[360], ruri[360], hdrs[512];
 	struct pl body;
 	size_t n = 0;
 	int err;
 
-	if (c->cur >= c->ntgts)
+	if (c->acur >= c->naddrs)
 		return ENOENT;
-	uri = c->tgts[c->cur].uri;
-	err = target_resolve(c, uri, &dst, &tp, hostport, sizeof(hostport));
-	if (err) {
-		log_warn("call %s: carrier target %s unusable: %s", c->id, uri,
-			 strerror(err));
-		return err;
-	}
+	dst = c->addrs[c->acur].addr;
+	tp = c->addrs[c->acur].tp;
+	if (c->tgt_host) /* a name: the Request-URI keeps it */
+		snprintf(hostport, sizeof(hostport), "%s", c->tgt_host);
+	else if (sa_print(&dst, hostport, sizeof(hostport)))
+		return EINVAL;
 	snprintf(rtarget, sizeof(rtarget), "sip:%s@%s%s", c->called, hostport,
 		 tp == SIP_TP_TCP ? ";transport=tcp" : "");
 	snprintf(ruri, sizeof(ruri), "<sip:%s@%s>", c->called, hostport);
@@ -273,6 +263,150 @@ int invite_carrier_start(struct call *c)
 	c->b_provisional = false;
 	(void)tmr_start(c->b->tl, &c->tmr_try, c->b->conf.target_timeout_ms,
 			on_try_timeout, c);
+	return 0;
+}
+
+/* The addresses of the current target from the current one on, until
+ * an INVITE goes out. */
+static int addr_try(struct call *c)
+{
+	for (; c->acur < c->naddrs; c->acur++)
+		if (!carrier_send(c))
+			return 0;
+	return EHOSTUNREACH;
+}
+
+void invite_targets_release(struct call *c)
+{
+	c->dnsq = mem_deref(c->dnsq);
+	c->addrs = mem_deref(c->addrs);
+	c->tgt_host = mem_deref(c->tgt_host);
+	c->naddrs = c->acur = 0;
+}
+
+static int addrs_set(struct call *c, const struct dns_sip_target *v, size_t n)
+{
+	c->addrs = mem_alloc(n * sizeof(*v), NULL);
+	if (!c->addrs)
+		return ENOMEM;
+	memcpy(c->addrs, v, n * sizeof(*v));
+	c->naddrs = (unsigned)n;
+	c->acur = 0;
+	return 0;
+}
+
+/* The current target's name resolved (RFC 3263): try its addresses in
+ * order; a name that does not resolve is skipped like a failed target. */
+static void dns_done(int err, const struct dns_sip_target *v, size_t n,
+		     void *arg)
+{
+	struct call *c = arg;
+	const char *uri = c->tgts[c->cur].uri;
+	char a[SA_STRLEN];
+
+	mem_ref(c);
+	c->dnsq = mem_deref(c->dnsq);
+	if (c->state != CALL_TRYING) { /* cancelled meanwhile */
+		call_end(c);
+		goto out;
+	}
+	if (!err)
+		err = addrs_set(c, v, n);
+	if (err) {
+		log_warn("call %s: carrier target %s does not resolve: %s",
+			 c->id, uri, strerror(err));
+		targets_continue(c, 503, "does not resolve",
+				 "No carrier available");
+		goto out;
+	}
+	log_info("call %s: carrier target %s: %zu address(es), first %s%s",
+		 c->id, uri, n, sa_str(&v[0].addr, a, sizeof(a)),
+		 v[0].tp == SIP_TP_TCP ? " (tcp)" : "");
+	if (addr_try(c))
+		targets_continue(c, 503, "not sent", "No carrier available");
+out:
+	mem_deref(c);
+}
+
+/* Start the current target: the sandbox or an IP literal at once; a
+ * name through DNS (dns_done() goes on). Returns 0 when an INVITE went
+ * out or a lookup started, else an errno (the target is unusable). */
+int invite_carrier_start(struct call *c)
+{
+	struct dns_sip_target one;
+	struct dns_sip_req req;
+	struct sip_uri u;
+	struct pl pl, tp, h;
+	char host[256], hp[264];
+	const char *uri;
+	int err;
+
+	if (c->cur >= c->ntgts)
+		return ENOENT;
+	uri = c->tgts[c->cur].uri;
+	invite_targets_release(c);
+	memset(&one, 0, sizeof(one));
+	one.tp = SIP_TP_UDP;
+	if (!strncmp(uri, SNAPSHOT_SANDBOX_TARGET,
+		     strlen(SNAPSHOT_SANDBOX_TARGET))) {
+		if (!c->b->conf.sandbox.ss_family)
+			return ENOENT;
+		one.addr = c->b->conf.sandbox;
+		err = addrs_set(c, &one, 1);
+		return err ? err : addr_try(c);
+	}
+	memset(&req, 0, sizeof(req));
+	pl_set_str(&pl, uri);
+	err = sip_uri_decode(&u, &pl) ? EINVAL : 0;
+	if (!err && u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS)
+		err = EINVAL;
+	if (!err && sip_uri_param(&u, "transport", &tp)) {
+		if (pl_caseeq_str(&tp, "tcp"))
+			req.tp = SIP_TP_TCP;
+		else if (pl_caseeq_str(&tp, "udp"))
+			req.tp = SIP_TP_UDP;
+		else
+			err = EPROTONOSUPPORT;
+	}
+	h = u.host;
+	if (!err && u.host_is_ipv6 && h.l >= 2) {
+		h.p++;
+		h.l -= 2;
+	}
+	if (!err && pl_strcpy(&h, host, sizeof(host)))
+		err = EINVAL;
+	if (!err && u.scheme == SIP_URI_SIPS)
+		err = EPROTONOSUPPORT; /* TLS: not in the transport yet */
+	if (!err && !sa_set(&one.addr, &h, u.port ? u.port : 5060)) {
+		/* an IP literal */
+		if (req.tp == SIP_TP_TCP)
+			one.tp = SIP_TP_TCP;
+		err = addrs_set(c, &one, 1);
+		return err ? err : addr_try(c);
+	}
+	if (!err && !c->b->conf.dns)
+		err = EHOSTUNREACH; /* a name, and no resolver */
+	if (err) {
+		log_warn("call %s: carrier target %s unusable: %s", c->id, uri,
+			 strerror(err));
+		return err;
+	}
+	/* a name (RFC 3263): the Request-URI keeps host[:port] */
+	if (u.port)
+		snprintf(hp, sizeof(hp), "%s:%u", host, u.port);
+	else
+		snprintf(hp, sizeof(hp), "%s", host);
+	c->tgt_host = mem_strdup(hp);
+	if (!c->tgt_host)
+		return ENOMEM;
+	req.host = host;
+	req.port = u.port;
+	err = dns_sip_resolve(&c->dnsq, c->b->conf.dns, &req, dns_done, c);
+	if (err) {
+		log_warn("call %s: carrier target %s unusable: %s", c->id, uri,
+			 strerror(err));
+		return err;
+	}
 	return 0;
 }
 
