@@ -40,82 +40,83 @@ char *sdp_message_m_payload_get(struct sdp_message *sdp, int pos_media,
 				int pos);
 #endif
 
-#define SDP_OFFER                                                             \
-	"v=0\r\n"                                                             \
-	"o=- 3912345678 3912345678 IN IP4 192.0.2.10\r\n"                     \
-	"s=pbx\r\n"                                                           \
-	"c=IN IP4 192.0.2.10\r\n"                                             \
-	"t=0 0\r\n"                                                           \
-	"m=audio 40000 RTP/AVP 0 8 18 101\r\n"                                \
-	"a=rtpmap:0 PCMU/8000\r\n"                                            \
-	"a=rtpmap:8 PCMA/8000\r\n"                                            \
-	"a=rtpmap:18 G729/8000\r\n"                                           \
-	"a=fmtp:18 annexb=no\r\n"                                             \
-	"a=rtpmap:101 telephone-event/8000\r\n"                               \
-	"a=fmtp:101 0-16\r\n"                                                 \
-	"a=ptime:20\r\n"                                                      \
+#define SDP_OFFER                                         \
+	"v=0\r\n"                                         \
+	"o=- 3912345678 3912345678 IN IP4 192.0.2.10\r\n" \
+	"s=pbx\r\n"                                       \
+	"c=IN IP4 192.0.2.10\r\n"                         \
+	"t=0 0\r\n"                                       \
+	"m=audio 40000 RTP/AVP 0 8 18 101\r\n"            \
+	"a=rtpmap:0 PCMU/8000\r\n"                        \
+	"a=rtpmap:8 PCMA/8000\r\n"                        \
+	"a=rtpmap:18 G729/8000\r\n"                       \
+	"a=fmtp:18 annexb=no\r\n"                         \
+	"a=rtpmap:101 telephone-event/8000\r\n"           \
+	"a=fmtp:101 0-16\r\n"                             \
+	"a=ptime:20\r\n"                                  \
 	"a=sendrecv\r\n"
 
-#define SDP_ANSWER                                                            \
-	"v=0\r\n"                                                             \
-	"o=carrier 81726354 81726355 IN IP4 198.51.100.20\r\n"                \
-	"s=-\r\n"                                                             \
-	"c=IN IP4 198.51.100.20\r\n"                                          \
-	"t=0 0\r\n"                                                           \
-	"m=audio 31000 RTP/AVP 0 101\r\n"                                     \
-	"a=rtpmap:0 PCMU/8000\r\n"                                            \
-	"a=rtpmap:101 telephone-event/8000\r\n"                               \
-	"a=fmtp:101 0-16\r\n"                                                 \
-	"a=ptime:20\r\n"                                                      \
+#define SDP_ANSWER                                             \
+	"v=0\r\n"                                              \
+	"o=carrier 81726354 81726355 IN IP4 198.51.100.20\r\n" \
+	"s=-\r\n"                                              \
+	"c=IN IP4 198.51.100.20\r\n"                           \
+	"t=0 0\r\n"                                            \
+	"m=audio 31000 RTP/AVP 0 101\r\n"                      \
+	"a=rtpmap:0 PCMU/8000\r\n"                             \
+	"a=rtpmap:101 telephone-event/8000\r\n"                \
+	"a=fmtp:101 0-16\r\n"                                  \
+	"a=ptime:20\r\n"                                       \
 	"a=sendrecv\r\n"
 
 #define STR_LEN(s) (sizeof(s) - 1)
 
 static const char invite[] =
-    "INVITE sip:+15005550006@trunk.example.net;user=phone SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-524287-1---"
-    "7f3a2c91d0b4e6a5;rport\r\n"
-    "Max-Forwards: 70\r\n"
-    "Route: <sip:edge1.trunk.example.net;lr>\r\n"
-    "Route: <sip:core.trunk.example.net:5060;transport=udp;lr>\r\n"
-    "Contact: <sip:+14155550100@192.0.2.10:5060;transport=udp>\r\n"
-    "To: <sip:+15005550006@trunk.example.net;user=phone>\r\n"
-    "From: \"Alice Example\" <sip:+14155550100@pbx.example.com;"
-    "user=phone>;tag=8f2c6e71\r\n"
-    "Call-ID: 6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10\r\n"
-    "CSeq: 102 INVITE\r\n"
-    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, "
-    "REFER, NOTIFY\r\n"
-    "Supported: replaces, timer, 100rel\r\n"
-    "Session-Expires: 1800;refresher=uac\r\n"
-    "Min-SE: 90\r\n"
-    "User-Agent: ExamplePBX/16.2.1\r\n"
-    "P-Asserted-Identity: \"Alice Example\" <sip:+14155550100@"
-    "pbx.example.com>\r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 283\r\n"
-    "\r\n" SDP_OFFER;
+	"INVITE sip:+15005550006@trunk.example.net;user=phone SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-524287-1---"
+	"7f3a2c91d0b4e6a5;rport\r\n"
+	"Max-Forwards: 70\r\n"
+	"Route: <sip:edge1.trunk.example.net;lr>\r\n"
+	"Route: <sip:core.trunk.example.net:5060;transport=udp;lr>\r\n"
+	"Contact: <sip:+14155550100@192.0.2.10:5060;transport=udp>\r\n"
+	"To: <sip:+15005550006@trunk.example.net;user=phone>\r\n"
+	"From: \"Alice Example\" <sip:+14155550100@pbx.example.com;"
+	"user=phone>;tag=8f2c6e71\r\n"
+	"Call-ID: 6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10\r\n"
+	"CSeq: 102 INVITE\r\n"
+	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, "
+	"REFER, NOTIFY\r\n"
+	"Supported: replaces, timer, 100rel\r\n"
+	"Session-Expires: 1800;refresher=uac\r\n"
+	"Min-SE: 90\r\n"
+	"User-Agent: ExamplePBX/16.2.1\r\n"
+	"P-Asserted-Identity: \"Alice Example\" <sip:+14155550100@"
+	"pbx.example.com>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 283\r\n"
+	"\r\n" SDP_OFFER;
 
 static const char ok200[] =
-    "SIP/2.0 200 OK\r\n"
-    "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-524287-1---"
-    "7f3a2c91d0b4e6a5;rport=5060;received=198.51.100.1\r\n"
-    "Record-Route: <sip:core.trunk.example.net:5060;transport=udp;lr>\r\n"
-    "Record-Route: <sip:edge1.trunk.example.net;lr>\r\n"
-    "Contact: <sip:carrier@198.51.100.20:5060>\r\n"
-    "To: <sip:+15005550006@trunk.example.net;user=phone>;tag=as5e2f1c90\r\n"
-    "From: \"Alice Example\" <sip:+14155550100@pbx.example.com;"
-    "user=phone>;tag=8f2c6e71\r\n"
-    "Call-ID: 6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10\r\n"
-    "CSeq: 102 INVITE\r\n"
-    "Server: ExampleCarrier SBC\r\n"
-    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE\r\n"
-    "Supported: replaces, timer\r\n"
-    "Session-Expires: 1800;refresher=uac\r\n"
-    "Require: timer\r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 218\r\n"
-    "\r\n" SDP_ANSWER;
+	"SIP/2.0 200 OK\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-524287-1---"
+	"7f3a2c91d0b4e6a5;rport=5060;received=198.51.100.1\r\n"
+	"Record-Route: <sip:core.trunk.example.net:5060;transport=udp;lr>\r\n"
+	"Record-Route: <sip:edge1.trunk.example.net;lr>\r\n"
+	"Contact: <sip:carrier@198.51.100.20:5060>\r\n"
+	"To: "
+	"<sip:+15005550006@trunk.example.net;user=phone>;tag=as5e2f1c90\r\n"
+	"From: \"Alice Example\" <sip:+14155550100@pbx.example.com;"
+	"user=phone>;tag=8f2c6e71\r\n"
+	"Call-ID: 6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10\r\n"
+	"CSeq: 102 INVITE\r\n"
+	"Server: ExampleCarrier SBC\r\n"
+	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE\r\n"
+	"Supported: replaces, timer\r\n"
+	"Session-Expires: 1800;refresher=uac\r\n"
+	"Require: timer\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 218\r\n"
+	"\r\n" SDP_ANSWER;
 
 struct expect {
 	const char *branch, *ftag, *ttag, *callid, *c_addr;
@@ -124,29 +125,29 @@ struct expect {
 };
 
 static const struct expect exp_invite = {
-    .branch = "z9hG4bK-524287-1---7f3a2c91d0b4e6a5",
-    .ftag = "8f2c6e71",
-    .ttag = "",
-    .callid = "6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10",
-    .c_addr = "192.0.2.10",
-    .cseq = 102,
-    .clen = STR_LEN(SDP_OFFER),
-    .port = 40000,
-    .nroutes = 2,
-    .nfmts = 4,
+	.branch = "z9hG4bK-524287-1---7f3a2c91d0b4e6a5",
+	.ftag = "8f2c6e71",
+	.ttag = "",
+	.callid = "6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10",
+	.c_addr = "192.0.2.10",
+	.cseq = 102,
+	.clen = STR_LEN(SDP_OFFER),
+	.port = 40000,
+	.nroutes = 2,
+	.nfmts = 4,
 };
 
 static const struct expect exp_ok = {
-    .branch = "z9hG4bK-524287-1---7f3a2c91d0b4e6a5",
-    .ftag = "8f2c6e71",
-    .ttag = "as5e2f1c90",
-    .callid = "6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10",
-    .c_addr = "198.51.100.20",
-    .cseq = 102,
-    .clen = STR_LEN(SDP_ANSWER),
-    .port = 31000,
-    .nroutes = 0,
-    .nfmts = 2,
+	.branch = "z9hG4bK-524287-1---7f3a2c91d0b4e6a5",
+	.ftag = "8f2c6e71",
+	.ttag = "as5e2f1c90",
+	.callid = "6b8d4e0f2a9c4c3f8e1d7b5a3c2e1f0d@192.0.2.10",
+	.c_addr = "198.51.100.20",
+	.cseq = 102,
+	.clen = STR_LEN(SDP_ANSWER),
+	.port = 31000,
+	.nroutes = 0,
+	.nfmts = 2,
 };
 
 /* What one parse extracted; compared to struct expect once, then folded
@@ -364,8 +365,8 @@ static int osip_parse(const char *buf, size_t len, struct got *g,
 			 osip_call_id_get_number(sip->call_id),
 			 osip_call_id_get_host(sip->call_id) ? "@" : "",
 			 osip_call_id_get_host(sip->call_id)
-			     ? osip_call_id_get_host(sip->call_id)
-			     : "");
+				 ? osip_call_id_get_host(sip->call_id)
+				 : "");
 		pl_set_str(&g->callid, cid);
 		check("libosip2", g, e);
 	}
@@ -386,8 +387,8 @@ struct msgdef {
 };
 
 static const struct msgdef msgs[2] = {
-    {.buf = invite, .len = STR_LEN(invite), .e = &exp_invite},
-    {.buf = ok200, .len = STR_LEN(ok200), .e = &exp_ok},
+	{.buf = invite, .len = STR_LEN(invite), .e = &exp_invite},
+	{.buf = ok200, .len = STR_LEN(ok200), .e = &exp_ok},
 };
 
 static double run_trunkd(double secs, uint64_t iters, uint64_t *sum)

@@ -51,12 +51,12 @@ static int ep_open(struct sockaddr_storage *sa)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {.name = "calls", .has_arg = required_argument, .val = 'c'},
-	    {.name = "seconds", .has_arg = required_argument, .val = 's'},
-	    {.name = "size", .has_arg = required_argument, .val = 'z'},
-	    {.name = "window", .has_arg = required_argument, .val = 'w'},
-	    {.name = "ports", .has_arg = required_argument, .val = 'p'},
-	    {.name = NULL},
+		{.name = "calls", .has_arg = required_argument, .val = 'c'},
+		{.name = "seconds", .has_arg = required_argument, .val = 's'},
+		{.name = "size", .has_arg = required_argument, .val = 'z'},
+		{.name = "window", .has_arg = required_argument, .val = 'w'},
+		{.name = "ports", .has_arg = required_argument, .val = 'p'},
+		{.name = NULL},
 	};
 	unsigned calls = 20, secs = 2, size = 172, window = 1024, i, j;
 	unsigned lo = 40000, hi = 44999;
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 					msgs[j].msg_hdr.msg_iovlen = 1;
 					msgs[j].msg_hdr.msg_name = &e->la;
 					msgs[j].msg_hdr.msg_namelen =
-					    sa_len(&e->la);
+						sa_len(&e->la);
 				}
 				n = sendmmsg(e->fa, msgs, BATCH, 0);
 				if (n > 0)

@@ -17,10 +17,10 @@
 #include "base/pl.h"
 #include "sip/sdp.h"
 
-#define CHECK(x)                                                              \
-	do {                                                                  \
-		if (!(x))                                                     \
-			abort();                                              \
+#define CHECK(x)                 \
+	do {                     \
+		if (!(x))        \
+			abort(); \
 	} while (0)
 
 static void touch(const struct sdp_session *s)

@@ -18,10 +18,10 @@
 #include "sip/msg.h"
 #include "sip/sdp.h"
 
-#define CHECK(x)                                                              \
-	do {                                                                  \
-		if (!(x))                                                     \
-			abort();                                              \
+#define CHECK(x)                 \
+	do {                     \
+		if (!(x))        \
+			abort(); \
 	} while (0)
 
 static void check_in(const struct pl *pl, const uint8_t *data, size_t size)

@@ -32,8 +32,8 @@ static inline int leakcheck_teardown(void **state)
 	return 0;
 }
 
-#define LEAKCHECK_TEST(fn)                                                  \
-	cmocka_unit_test_setup_teardown(fn, leakcheck_setup,                \
+#define LEAKCHECK_TEST(fn)                                   \
+	cmocka_unit_test_setup_teardown(fn, leakcheck_setup, \
 					leakcheck_teardown)
 
 #endif

@@ -61,8 +61,8 @@ static int call_add(struct relay *r, struct relay_call **callp, unsigned a,
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {.name = "ports", .has_arg = required_argument, .val = 'p'},
-	    {.name = NULL},
+		{.name = "ports", .has_arg = required_argument, .val = 'p'},
+		{.name = NULL},
 	};
 	unsigned lo = 40000, hi = 44999, n = 0, i, a, b, ra, rb;
 	uint64_t fwd = 0, dropped = 0;

@@ -106,12 +106,12 @@ static uint64_t ep_drain(struct ep *e)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {.name = "calls", .has_arg = required_argument, .val = 'c'},
-	    {.name = "seconds", .has_arg = required_argument, .val = 's'},
-	    {.name = "pps", .has_arg = required_argument, .val = 'p'},
-	    {.name = "size", .has_arg = required_argument, .val = 'z'},
-	    {.name = "warmup", .has_arg = required_argument, .val = 'w'},
-	    {.name = NULL},
+		{.name = "calls", .has_arg = required_argument, .val = 'c'},
+		{.name = "seconds", .has_arg = required_argument, .val = 's'},
+		{.name = "pps", .has_arg = required_argument, .val = 'p'},
+		{.name = "size", .has_arg = required_argument, .val = 'z'},
+		{.name = "warmup", .has_arg = required_argument, .val = 'w'},
+		{.name = NULL},
 	};
 	unsigned calls = 100, secs = 10, pps = 50, size = 172, warm = 1000;
 	uint8_t pkt[2048];
@@ -196,8 +196,8 @@ int main(int argc, char **argv)
 		}
 		if (t < next) {
 			struct timespec ts = {
-			    .tv_sec = (time_t)((next - t) / 1000000000u),
-			    .tv_nsec = (long)((next - t) % 1000000000u)};
+				.tv_sec = (time_t)((next - t) / 1000000000u),
+				.tv_nsec = (long)((next - t) % 1000000000u)};
 			nanosleep(&ts, NULL);
 			continue;
 		}

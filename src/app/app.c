@@ -19,7 +19,7 @@
 #include "net/dns.h"
 #include "net/transp.h"
 #include "net/uvtmr.h"
-#include "b2bua/b2bua.h"	    /* b2bua branch */
+#include "b2bua/b2bua.h" /* b2bua branch */
 #include "media/media.h"
 #include "sandbox/sandbox.h" /* b2bua branch */
 #include "store/snapshot.h"
@@ -31,19 +31,19 @@ struct app {
 	uv_loop_t loop;
 	uv_signal_t sigint;
 	uv_signal_t sigterm;
-	struct tmrl *tl;	      /* owned */
-	struct uvtmr *ut;	      /* owned */
-	struct sip_transp *tp;	      /* owned */
-	struct tsx_layer *tsx;	      /* owned */
-	struct core *core;	      /* owned */
-	struct store *store;	      /* owned */
-	struct snapshot_pub *pub;     /* owned */
-	struct api_server *api;	      /* owned */
-	struct alert_ctx *alerts;     /* owned */
-	struct sandbox *sandbox;      /* owned (b2bua branch) */
-	struct b2bua *b2bua;	      /* owned (b2bua branch) */
-	struct relay *relay;	      /* owned: media relay */
-	struct dns_resolver *dns;     /* owned: carrier names */
+	struct tmrl *tl;	  /* owned */
+	struct uvtmr *ut;	  /* owned */
+	struct sip_transp *tp;	  /* owned */
+	struct tsx_layer *tsx;	  /* owned */
+	struct core *core;	  /* owned */
+	struct store *store;	  /* owned */
+	struct snapshot_pub *pub; /* owned */
+	struct api_server *api;	  /* owned */
+	struct alert_ctx *alerts; /* owned */
+	struct sandbox *sandbox;  /* owned (b2bua branch) */
+	struct b2bua *b2bua;	  /* owned (b2bua branch) */
+	struct relay *relay;	  /* owned: media relay */
+	struct dns_resolver *dns; /* owned: carrier names */
 };
 
 /* mkdir -p with mode 0700 for the last component. */
@@ -117,12 +117,12 @@ static int start_config_side(struct app *app)
 	acfg.auth_token = getenv("TRUNKD_AUTH_TOKEN");
 	err = api_server_start(&app->api, &acfg, app->store, app->pub);
 	if (err) {
-		log_error("cannot start the API on %s:%u: %s", host,
-			  acfg.port, strerror(err));
+		log_error("cannot start the API on %s:%u: %s", host, acfg.port,
+			  strerror(err));
 		return err;
 	}
-	log_info("api: http://%s%s%s:%u", strchr(host, ':') ? "[" : "",
-		 host, strchr(host, ':') ? "]" : "", api_server_port(app->api));
+	log_info("api: http://%s%s%s:%u", strchr(host, ':') ? "[" : "", host,
+		 strchr(host, ':') ? "]" : "", api_server_port(app->api));
 	return 0;
 }
 
@@ -267,8 +267,8 @@ static int start_sip_side(struct app *app)
 	err = tmrl_alloc(&app->tl);
 	err = err ? err : uvtmr_alloc(&app->ut, &app->loop, app->tl);
 	err = err ? err
-		  : sip_transp_alloc(&app->tp, &app->loop, app->tl, NULL,
-				     NULL, NULL);
+		  : sip_transp_alloc(&app->tp, &app->loop, app->tl, NULL, NULL,
+				     NULL);
 	err = err ? err : core_alloc(&app->core, &tu);
 	err = err ? err
 		  : tsx_layer_alloc(&app->tsx, app->tp, app->tl, NULL, &tu,

@@ -29,16 +29,22 @@ static const struct option opts[] = {
 	{.name = "sip", .has_arg = required_argument, .val = OPT_SIP},
 	{.name = "api", .has_arg = required_argument, .val = OPT_API},
 	{.name = "data", .has_arg = required_argument, .val = OPT_DATA},
-	{.name = "media-ports", .has_arg = required_argument, .val = OPT_MEDIA},
-	{.name = "public-ip", .has_arg = required_argument,
+	{.name = "media-ports",
+	 .has_arg = required_argument,
+	 .val = OPT_MEDIA},
+	{.name = "public-ip",
+	 .has_arg = required_argument,
 	 .val = OPT_PUBLIC_IP},
-	{.name = "log-level", .has_arg = required_argument,
+	{.name = "log-level",
+	 .has_arg = required_argument,
 	 .val = OPT_LOG_LEVEL},
 	{.name = "sandbox", .has_arg = required_argument, .val = OPT_SANDBOX},
 	{.name = "no-sandbox", .has_arg = no_argument, .val = OPT_NO_SANDBOX},
-	{.name = "ack-timeout-ms", .has_arg = required_argument,
+	{.name = "ack-timeout-ms",
+	 .has_arg = required_argument,
 	 .val = OPT_ACK_TIMEOUT},
-	{.name = "rtp-timeout-ms", .has_arg = required_argument,
+	{.name = "rtp-timeout-ms",
+	 .has_arg = required_argument,
 	 .val = OPT_RTP_TIMEOUT},
 	{.name = "oneway-ms", .has_arg = required_argument, .val = OPT_ONEWAY},
 	{.name = "dns", .has_arg = required_argument, .val = OPT_DNS},
@@ -147,7 +153,8 @@ int app_config_parse(struct app_config *cfg, int argc, char *const argv[],
 				goto bad;
 			break;
 		case OPT_DATA:
-			if (!*optarg || strlen(optarg) >= sizeof(cfg->data_dir))
+			if (!*optarg ||
+			    strlen(optarg) >= sizeof(cfg->data_dir))
 				goto bad;
 			snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s",
 				 optarg);
@@ -225,8 +232,9 @@ int app_config_parse(struct app_config *cfg, int argc, char *const argv[],
 	}
 	if (!cfg->sandbox_set) {
 		cfg->sandbox = cfg->sip[0];
-		sa_set_port(&cfg->sandbox,
-			    (uint16_t)((sa_port(&cfg->sip[0]) + 1000) % 65536));
+		sa_set_port(
+			&cfg->sandbox,
+			(uint16_t)((sa_port(&cfg->sip[0]) + 1000) % 65536));
 	}
 	return 0;
 bad:

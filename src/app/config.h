@@ -15,11 +15,11 @@ struct app_config {
 	/* --sip HOST:PORT, repeatable: UDP and TCP on each */
 	struct sockaddr_storage sip[APP_MAX_SIP_LISTEN];
 	unsigned nsip;
-	struct sockaddr_storage api;  /* --api HOST:PORT */
-	char data_dir[512];	      /* --data DIR */
-	uint16_t media_lo, media_hi;  /* --media-ports LO-HI */
-	char public_ip[64];	      /* --public-ip IP ("" = listen addr) */
-	enum log_level log_level;     /* --log-level */
+	struct sockaddr_storage api; /* --api HOST:PORT */
+	char data_dir[512];	     /* --data DIR */
+	uint16_t media_lo, media_hi; /* --media-ports LO-HI */
+	char public_ip[64];	     /* --public-ip IP ("" = listen addr) */
+	enum log_level log_level;    /* --log-level */
 	/* --sandbox HOST:PORT: the built-in sandbox carrier's address;
 	 * --no-sandbox turns it off. Default: the first SIP address's host,
 	 * port + 1000 (5060 -> 6060). */

@@ -25,8 +25,8 @@ struct core {
 
 static bool tag_supported(const struct pl *tag)
 {
-	for (size_t i = 0; i < sizeof(supported_tags) / sizeof(*supported_tags);
-	     i++)
+	for (size_t i = 0;
+	     i < sizeof(supported_tags) / sizeof(*supported_tags); i++)
 		if (pl_caseeq_str(tag, supported_tags[i]))
 			return true;
 	return false;

@@ -24,9 +24,9 @@ struct core_call_handler {
 };
 
 struct core_stats {
-	uint64_t options;      /* out-of-dialog OPTIONS answered 200 */
-	uint64_t rejected;     /* answered 4xx/5xx by the core */
-	uint64_t to_calls;     /* handed to the call handler */
+	uint64_t options;  /* out-of-dialog OPTIONS answered 200 */
+	uint64_t rejected; /* answered 4xx/5xx by the core */
+	uint64_t to_calls; /* handed to the call handler */
 };
 
 /* New core; *tup is filled with the tsx_tu to pass to tsx_layer_alloc()

@@ -36,7 +36,7 @@ struct tsink {
 	pthread_mutex_t mtx;
 	pthread_cond_t cond;
 	bool gate_closed;
-	bool inside;	     /* insert() is waiting at the gate */
+	bool inside; /* insert() is waiting at the gate */
 	size_t batch_sizes[64];
 	size_t nbatches;
 	struct saved recs[512];
@@ -262,9 +262,9 @@ static void test_record_copy_render(void **state)
 	ev.request_method = "INVITE";
 	ev.request_url = "sip:+15551234567@x";
 
-	assert_int_equal(alert_record_alloc(&rec, &ev,
-					    alert_catalog_find(32201), 1000),
-			 0);
+	assert_int_equal(
+		alert_record_alloc(&rec, &ev, alert_catalog_find(32201), 1000),
+		0);
 	/* the caller's buffers die: the record keeps its copies */
 	memset(cid, 'X', sizeof(cid) - 1);
 	memset(ip, 'X', sizeof(ip) - 1);
@@ -290,23 +290,19 @@ static void test_record_copy_render(void **state)
 	j = json_loads(rec->trace, 0, &jerr);
 	assert_non_null(j);
 	assert_int_equal(json_array_size(j), 2);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(j, 0),
-						  "src")),
-		"203.0.113.5:5060");
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(j, 0),
-						  "time")),
-		"2023-11-14T22:13:20.123Z");
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(j, 1),
-						  "direction")),
-		"sent");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(j, 0), "src")),
+			    "203.0.113.5:5060");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(j, 0), "time")),
+			    "2023-11-14T22:13:20.123Z");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(j, 1), "direction")),
+			    "sent");
 	/* the invalid UTF-8 byte was replaced, the rest kept */
-	assert_non_null(strstr(
-		json_string_value(json_object_get(json_array_get(j, 0),
-						  "message")),
-		"INVITE sip:+15551234567@x SIP/2.0\r\n?\r\n"));
+	assert_non_null(strstr(json_string_value(json_object_get(
+				       json_array_get(j, 0), "message")),
+			       "INVITE sip:+15551234567@x SIP/2.0\r\n?\r\n"));
 	json_decref(j);
 	mem_deref(rec);
 }
@@ -327,9 +323,9 @@ static void test_record_truncates(void **state)
 	ev.text = kv;
 	ev.text_n = 40;
 	ev.call_id = big;
-	assert_int_equal(alert_record_alloc(&rec, &ev,
-					    alert_catalog_find(32101), 1),
-			 0);
+	assert_int_equal(
+		alert_record_alloc(&rec, &ev, alert_catalog_find(32101), 1),
+		0);
 	free(big);
 	assert_int_equal(alert_record_render(rec), 0);
 	assert_true(strlen(rec->call_id) == ALERT_MAX_STR);
@@ -687,8 +683,8 @@ static void test_ratelimit(void **state)
 			char k[16];
 
 			snprintf(k, sizeof(k), "k%u", i);
-			allowed += alert_ratelimit_allow(rl, k, strlen(k),
-							 5000);
+			allowed +=
+				alert_ratelimit_allow(rl, k, strlen(k), 5000);
 		}
 		assert_int_equal(allowed, 5);
 		assert_true(alert_ratelimit_allow(rl, "z", 1, 6000));

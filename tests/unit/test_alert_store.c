@@ -47,7 +47,7 @@ static int dir_teardown(void **state)
 	return r;
 }
 
-#define STORE_TEST(fn)                                                      \
+#define STORE_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, dir_setup, dir_teardown)
 
 static _Atomic int64_t fake_now;
@@ -69,8 +69,7 @@ static size_t count_alerts(struct store *st)
 
 static void test_persist_fields(void **state)
 {
-	struct alert_kv text[] = {{.key = "sourceIp",
-				   .value = "203.0.113.5"}};
+	struct alert_kv text[] = {{.key = "sourceIp", .value = "203.0.113.5"}};
 	const char *evidence[] = {"Contact: <sip:pbx@127.0.0.1>"};
 	struct alert_trace_msg trace[] = {{
 		.time_ms = 1700000000000,

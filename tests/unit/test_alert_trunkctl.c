@@ -24,8 +24,8 @@ static int build(struct request *req, const char *group, const char *cmd,
 	assert_non_null(r);
 	c = cli_cmd_find(r, cmd);
 	assert_non_null(c);
-	return cli_request_build(req, r, c, ACSID, argc, argv, 1700000000,
-				 err, errsz);
+	return cli_request_build(req, r, c, ACSID, argc, argv, 1700000000, err,
+				 errsz);
 }
 
 static void test_duration(void **state)
@@ -58,15 +58,15 @@ static void test_duration(void **state)
 
 static void test_trunk_create_mapping(void **state)
 {
-	char *argv[] = {"--name", "acme", "--domain=acme.example.net",
-			"--secure", "--cps", "5", "--set", "Foo=bar baz"};
+	char *argv[] = {"--name",   "acme",	  "--domain=acme.example.net",
+			"--secure", "--cps",	  "5",
+			"--set",    "Foo=bar baz"};
 	struct request req;
 	char err[256];
 
 	(void)state;
-	assert_int_equal(build(&req, "trunks", "create", 8, argv, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+		build(&req, "trunks", "create", 8, argv, err, sizeof(err)), 0);
 	assert_string_equal(req.path, "/v1/Trunks");
 	assert_string_equal(cli_request_get(&req, "FriendlyName"), "acme");
 	assert_string_equal(cli_request_get(&req, "DomainName"),
@@ -102,29 +102,26 @@ static void test_positional_and_defaults(void **state)
 	assert_string_equal(cli_request_get(&req, "Enabled"), "true");
 	cli_request_reset(&req);
 
-	assert_int_equal(build(&req, "ip-acls", "add-address", 5, a2, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+		build(&req, "ip-acls", "add-address", 5, a2, err, sizeof(err)),
+		0);
 	assert_string_equal(req.path,
 			    "/2010-04-01/Accounts/"
 			    "AC0123456789abcdef0123456789abcdef/SIP/"
 			    "IpAccessControlLists/AL123/IpAddresses.json");
-	assert_string_equal(cli_request_get(&req, "IpAddress"),
-			    "203.0.113.5");
+	assert_string_equal(cli_request_get(&req, "IpAddress"), "203.0.113.5");
 	assert_string_equal(cli_request_get(&req, "CidrPrefixLength"), "24");
 	cli_request_reset(&req);
 
-	assert_int_equal(build(&req, "trunks", "add-acl", 2, a3, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+		build(&req, "trunks", "add-acl", 2, a3, err, sizeof(err)), 0);
 	assert_string_equal(req.path, "/v1/Trunks/TK1/IpAccessControlLists");
 	assert_string_equal(cli_request_get(&req, "IpAccessControlListSid"),
 			    "AL2");
 	cli_request_reset(&req);
 
-	assert_int_equal(build(&req, "numbers", "create", 4, a4, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+		build(&req, "numbers", "create", 4, a4, err, sizeof(err)), 0);
 	assert_string_equal(cli_request_get(&req, "PhoneNumber"),
 			    "+15551234567");
 	assert_string_equal(cli_request_get(&req, "TrunkSid"), "TK9");
@@ -133,8 +130,8 @@ static void test_positional_and_defaults(void **state)
 
 static void test_since_and_limit(void **state)
 {
-	char *a[] = {"--level", "error", "--since", "1h", "--limit", "7",
-		     "--until=2024-01-31"};
+	char *a[] = {"--level", "error", "--since",	      "1h",
+		     "--limit", "7",	 "--until=2024-01-31"};
 	char *bad[] = {"--since", "yesterday"};
 	struct request req;
 	char err[256];
@@ -150,9 +147,9 @@ static void test_since_and_limit(void **state)
 	assert_string_equal(cli_request_get(&req, "EndDate"), "2024-01-31");
 	assert_int_equal(req.limit, 7);
 	cli_request_reset(&req);
-	assert_int_equal(build(&req, "alerts", "list", 2, bad, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "alerts", "list", 2, bad, err, sizeof(err)),
+		EINVAL);
 	assert_non_null(strstr(err, "--since"));
 	assert_int_equal(req.nfields, 0);
 }
@@ -195,32 +192,32 @@ static void test_bad_arguments(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(build(&req, "trunks", "create", 2, unknown, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "create", 2, unknown, err, sizeof(err)),
+		EINVAL);
 	assert_non_null(strstr(err, "unknown flag --bogus"));
-	assert_int_equal(build(&req, "trunks", "show", 2, extra, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "show", 2, extra, err, sizeof(err)),
+		EINVAL);
 	assert_non_null(strstr(err, "unexpected argument 'TK2'"));
-	assert_int_equal(build(&req, "trunks", "show", 0, NULL, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "show", 0, NULL, err, sizeof(err)),
+		EINVAL);
 	assert_non_null(strstr(err, "missing TRUNK_SID"));
-	assert_int_equal(build(&req, "trunks", "show", 1, inj, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "show", 1, inj, err, sizeof(err)),
+		EINVAL);
 	assert_non_null(strstr(err, "invalid TRUNK_SID"));
-	assert_int_equal(build(&req, "trunks", "create", 1, noval, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "create", 1, noval, err, sizeof(err)),
+		EINVAL);
 	assert_int_equal(build(&req, "origination-urls", "create", 5, badint,
 			       err, sizeof(err)),
 			 EINVAL);
 	assert_non_null(strstr(err, "--priority wants a number"));
-	assert_int_equal(build(&req, "trunks", "create", 1, badbool, err,
-			       sizeof(err)),
-			 EINVAL);
+	assert_int_equal(
+		build(&req, "trunks", "create", 1, badbool, err, sizeof(err)),
+		EINVAL);
 	assert_int_equal(build(&req, "origination-urls", "create", 1, noreq,
 			       err, sizeof(err)),
 			 EINVAL);
@@ -281,9 +278,8 @@ static void test_credentials_and_api(void **state)
 	assert_int_equal(cli_api_normalise(api, sizeof(api), "127.0.0.1:80/"),
 			 0);
 	assert_string_equal(api, "http://127.0.0.1:80");
-	assert_int_equal(cli_api_normalise(api, sizeof(api),
-					   "https://h.example"),
-			 0);
+	assert_int_equal(
+		cli_api_normalise(api, sizeof(api), "https://h.example"), 0);
 	assert_string_equal(api, "https://h.example");
 	assert_int_equal(cli_api_normalise(api, sizeof(api), ""), EINVAL);
 

@@ -31,12 +31,12 @@ static void test_defaults(void **state)
 
 static void test_flags(void **state)
 {
-	char *argv[] = {"trunkd",      "--sip",	    "127.0.0.1:5070",
-			"--sip",       "[::1]:5071", "--api",
-			"127.0.0.1:9", "--data",    "/tmp/x",
+	char *argv[] = {"trunkd",	 "--sip",	"127.0.0.1:5070",
+			"--sip",	 "[::1]:5071",	"--api",
+			"127.0.0.1:9",	 "--data",	"/tmp/x",
 			"--media-ports", "30000-30100", "--public-ip",
-			"203.0.113.9", "--log-level", "debug",
-			"--no-sandbox", NULL};
+			"203.0.113.9",	 "--log-level", "debug",
+			"--no-sandbox",	 NULL};
 	struct app_config cfg;
 	char err[128] = "";
 

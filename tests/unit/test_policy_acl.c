@@ -117,7 +117,7 @@ static void test_acl_many(void **state)
 	assert_int_equal(acl_alloc(&acl), 0);
 	for (i = 0; i < 3000; i++) {
 		x = x * 1103515245u + 12345u;
-		len[i] = 16 + (x >> 8) % 17; /* /16 .. /32 */
+		len[i] = 16 + (x >> 8) % 17;		/* /16 .. /32 */
 		net[i] = (x & 0x0fffffff) | 0x0a000000; /* 10/8 + 11/8 .. */
 		net[i] &= len[i] ? ~0u << (32 - len[i]) : 0;
 		snprintf(ip, sizeof(ip), "%u.%u.%u.%u/%u", net[i] >> 24,

@@ -230,10 +230,8 @@ static void test_codec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LEAKCHECK_TEST(test_bucket),
-		LEAKCHECK_TEST(test_cps_table),
-		LEAKCHECK_TEST(test_channels),
-		LEAKCHECK_TEST(test_deny),
+		LEAKCHECK_TEST(test_bucket),   LEAKCHECK_TEST(test_cps_table),
+		LEAKCHECK_TEST(test_channels), LEAKCHECK_TEST(test_deny),
 		LEAKCHECK_TEST(test_codec),
 	};
 

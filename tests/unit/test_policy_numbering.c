@@ -43,7 +43,7 @@ static void test_country_of(void **state)
 	assert_string_equal(iso_of("358181234567"), "AX");
 	assert_string_equal(iso_of("35891234567"), "FI");
 	assert_string_equal(iso_of("3545551234"), "IS");
-	assert_string_equal(iso_of("88213"), "-");   /* non-geographic */
+	assert_string_equal(iso_of("88213"), "-"); /* non-geographic */
 	assert_string_equal(iso_of("80012345678"), "-");
 	assert_string_equal(iso_of("0123"), "-");
 	assert_string_equal(iso_of("1a"), "-");
@@ -156,26 +156,26 @@ static void test_high_risk(void **state)
 	assert_true(numbering_is_high_risk("449012345678", 12));
 	assert_false(numbering_is_high_risk("442071234567", 12));
 	assert_false(numbering_is_high_risk("x", 1));
-	assert_int_equal(numbering_high_risk_apply(
-				 numbering_country_find("US"),
-				 count_prefix, &n),
-			 0);
+	assert_int_equal(
+		numbering_high_risk_apply(numbering_country_find("US"),
+					  count_prefix, &n),
+		0);
 	assert_true(n > 0);
-	assert_int_equal(numbering_high_risk_apply(
-				 numbering_country_find("GB"),
-				 stop_at_first, NULL),
-			 42);
+	assert_int_equal(
+		numbering_high_risk_apply(numbering_country_find("GB"),
+					  stop_at_first, NULL),
+		42);
 }
 
 static void test_e164_valid(void **state)
 {
 	static const char *const good[] = {
-		"+15551234567", "+4930123456", "+12345678", "+123456789012345",
-		"+88213456789",
+		"+15551234567",	    "+4930123456",  "+12345678",
+		"+123456789012345", "+88213456789",
 	};
 	static const char *const bad[] = {
-		"15551234567", "+1555123", "+1234567890123456", "+",
-		"+1555 123 4567", "+2891234567", "+0123456789", "",
+		"15551234567",	  "+1555123",	 "+1234567890123456", "+",
+		"+1555 123 4567", "+2891234567", "+0123456789",	      "",
 		"+1555123456a",
 	};
 	size_t i;

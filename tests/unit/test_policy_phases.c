@@ -17,7 +17,7 @@
 #include "policy/policy.h"
 
 #define DOMAIN "t1.pstn.example"
-#define RURI "sip:+12125551234@" DOMAIN
+#define RURI   "sip:+12125551234@" DOMAIN
 
 struct fix {
 	struct policy_trunk t;
@@ -216,9 +216,9 @@ static void test_acl(void **state)
 }
 
 /* Build a Proxy-Authorization value answering nonce. */
-static void answer(char *out, size_t sz, enum digest_alg alg,
-		   const char *user, const char *pass, const char *nonce,
-		   const char *nc, const char *uri)
+static void answer(char *out, size_t sz, enum digest_alg alg, const char *user,
+		   const char *pass, const char *nonce, const char *nc,
+		   const char *uri)
 {
 	char ha1[DIGEST_HEX_SIZE], ha2[DIGEST_HEX_SIZE];
 	char rsp[DIGEST_HEX_SIZE], tail[256];
@@ -228,9 +228,9 @@ static void answer(char *out, size_t sz, enum digest_alg alg,
 	assert_int_equal(digest_ha1(ha1, sizeof(ha1), alg, user, DOMAIN, pass),
 			 0);
 	assert_int_equal(strncmp(uri, "sip:", 4), 0);
-	assert_int_equal(digest_ha1(ha2, sizeof(ha2), alg, "INVITE", "sip",
-				    uri + 4),
-			 0);
+	assert_int_equal(
+		digest_ha1(ha2, sizeof(ha2), alg, "INVITE", "sip", uri + 4),
+		0);
 	snprintf(tail, sizeof(tail), "%s:0a4f113b:auth:%s", nc, ha2);
 	assert_int_equal(digest_ha1(rsp, sizeof(rsp), alg, ha1, nonce, tail),
 			 0);
@@ -262,8 +262,7 @@ static void test_auth(void **state)
 	assert_int_equal(fx->ctx.res.alert, 0);
 	assert_non_null(strstr(fx->ctx.challenge[0], "algorithm=SHA-256"));
 	assert_non_null(strstr(fx->ctx.challenge[1], "algorithm=MD5"));
-	assert_non_null(strstr(fx->ctx.challenge[0],
-			       "realm=\"" DOMAIN "\""));
+	assert_non_null(strstr(fx->ctx.challenge[0], "realm=\"" DOMAIN "\""));
 	assert_null(strstr(fx->ctx.challenge[0], "stale"));
 	nonce_of(fx->ctx.challenge[0], nonce);
 	assert_non_null(strstr(fx->ctx.challenge[1], nonce));
@@ -531,9 +530,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_outcomes), T(test_domain),   T(test_hops),
-		T(test_acl),      T(test_auth),     T(test_e164),
-		T(test_trial),    T(test_deny),     T(test_geo),
-		T(test_cps),      T(test_channels), T(test_codec),
+		T(test_acl),	  T(test_auth),	    T(test_e164),
+		T(test_trial),	  T(test_deny),	    T(test_geo),
+		T(test_cps),	  T(test_channels), T(test_codec),
 		T(test_pipeline),
 	};
 

@@ -15,8 +15,8 @@
 #include "sip/sdp.h"
 #include "leakcheck.h"
 
-#define HDR_                                                                  \
-	"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 "    \
+#define HDR_                                                               \
+	"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 " \
 	"0\r\n"
 
 static const char offer[] = "v=0\r\n"
@@ -123,7 +123,7 @@ static void test_parse_offer(void **state)
 	assert_int_equal(a->nattrs, 7);
 	assert_non_null(sdp_attr_find(a->attrs, a->nattrs, "x-unknown", NULL));
 	assert_null(
-	    sdp_attr_find(a->attrs, a->nattrs, "x-session-thing", NULL));
+		sdp_attr_find(a->attrs, a->nattrs, "x-session-thing", NULL));
 	assert_int_equal(sdp_media_dir(s, a), SDP_DIR_SENDRECV);
 	c = sdp_media_conn(s, a);
 	assert_ptr_equal(c, &s->conn);
@@ -276,8 +276,8 @@ static void test_codecs(void **state)
 	assert_int_equal(f->pt, 100); /* any rate when no 8000 Hz one */
 	mem_deref(s);
 	s = parse_ok(
-	    "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
-	    "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 1000 RTP/AVP 8\r\n");
+		"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
+		"c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 1000 RTP/AVP 8\r\n");
 	assert_null(sdp_media_telev(&s->media[0]));
 	mem_deref(s);
 }
@@ -336,8 +336,8 @@ static void test_crypto(void **state)
 	assert_int_equal(sdp_crypto_decode(&c, &v), EBADMSG);
 }
 
-#define HDR                                                                   \
-	"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\n"        \
+#define HDR                                                            \
+	"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\n" \
 	"t=0 0\r\n"
 #define AUD "m=audio 1000 RTP/AVP 0\r\n"
 
@@ -347,106 +347,116 @@ static void test_errors(void **state)
 		const char *sdp;
 		const char *reason;
 	} cases[] = {
-	    {"", "Empty SDP"},
-	    {"\r\n\r\n", "Empty SDP"},
-	    {"o=- 1 1 IN IP4 1.2.3.4\r\n", "SDP must start with v=0"},
-	    {"v=1\r\n", "SDP must start with v=0"},
-	    {"v=0\r\nv=0\r\n", "Duplicate v= line"},
-	    {"v=0\r\nxyz\r\n", "Malformed SDP line"},
-	    {"v=0\r\nX=1\r\n", "Malformed SDP line"},
-	    {"v=0\r\n=1\r\n", "Malformed SDP line"},
-	    {"v=0\r\ny=1\r\n", "Unknown SDP line type"},
-	    {"v=0\r\ns=-\r\nt=0 0\r\n", "Missing o= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\nt=0 0\r\n", "Missing s= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n", "Missing t= line"},
-	    {"v=0\r\ns=-\r\nt=0 0\r\n" AUD, "Missing o= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\nt=0 0\r\n" AUD,
-	     "Missing s= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n" AUD,
-	     "Missing t= line"},
-	    {HDR "o=- 1 1 IN IP4 1.2.3.4\r\n", "Duplicate o= line"},
-	    {"v=0\r\no=- 1 IN IP4 1.2.3.4\r\n", "Malformed o= line"},
-	    {"v=0\r\no=- x 1 IN IP4 1.2.3.4\r\n", "Malformed o= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4 extra\r\n", "Malformed o= line"},
-	    {"v=0\r\no=- 1 1 ATM IP4 1.2.3.4\r\n", "Malformed o= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4/5\r\n", "Malformed o= line"},
-	    {"v=0\r\no=- 1 1 IN IP9 1.2.3.4\r\n", "Malformed o= line"},
-	    {HDR "s=x\r\n", "Duplicate s= line"},
-	    {HDR "c=IN IP4 1.2.3.4\r\n", "Duplicate c= line"},
-	    {HDR AUD "c=IN IP4 1.2.3.4\r\nc=IN IP4 1.2.3.4\r\n",
-	     "Duplicate c= line"},
-	    {HDR AUD "c=IN IP4\r\n", "Malformed c= line"},
-	    {HDR AUD "c=ATM NSAP 47.0005\r\n", "Unsupported c= network type"},
-	    {HDR AUD "c=IN IPX 1.2.3.4\r\n", "Unsupported c= address type"},
-	    {HDR AUD "c=IN IP4 1.2.3.256\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP4 1.2.3\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP4 ::1\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP6 2001:db8::zz\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP6 1.2.3.4\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP4 bad_host\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP4 224.1.1.1/x\r\n", "Malformed c= address"},
-	    {HDR AUD "c=IN IP4 224.1.1.1/1/\r\n", "Malformed c= address"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0\r\n",
-	     "Malformed t= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 x\r\n",
-	     "Malformed t= line"},
-	    {HDR "b=AS\r\n", "Malformed b= line"},
-	    {HDR "b=AS:x\r\n", "Malformed b= line"},
-	    {HDR "b=:1\r\n", "Malformed b= line"},
-	    {HDR AUD "t=0 0\r\n", "Session-level line inside a media section"},
-	    {HDR AUD "s=x\r\n", "Session-level line inside a media section"},
-	    {HDR "m=audio\r\n", "Malformed m= line"},
-	    {HDR "m=audio 1000\r\n", "Malformed m= line"},
-	    {HDR "m=audio 1000 RTP/AVP\r\n", "m= line without formats"},
-	    {HDR "m=audio 65536 RTP/AVP 0\r\n", "Malformed m= port"},
-	    {HDR "m=audio -1 RTP/AVP 0\r\n", "Malformed m= port"},
-	    {HDR "m=audio 1000/0 RTP/AVP 0\r\n", "Malformed m= port"},
-	    {HDR "m=audio 1000/ RTP/AVP 0\r\n", "Malformed m= port"},
-	    {HDR "m=audio 1000 RTP/AVP 128\r\n", "Malformed RTP payload type"},
-	    {HDR "m=audio 1000 RTP/AVP PCMU\r\n",
-	     "Malformed RTP payload type"},
-	    {HDR "m=audio 1000 RTP/AVP 0 0\r\n", "Duplicate payload type"},
-	    {HDR "m=audio 1000 RTP/AVP 0 \"\r\n", "Malformed m= format"},
-	    {HDR "m=au(dio 1000 RTP/AVP 0\r\n", "Malformed m= line"},
-	    {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n" AUD,
-	     "Missing c= line"},
-	    {HDR AUD "a=\r\n", "Malformed attribute name"},
-	    {HDR AUD "a=:x\r\n", "Malformed attribute name"},
-	    {HDR AUD "a=a b\r\n", "Malformed attribute name"},
-	    {HDR AUD "a=rtpmap:0\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/0\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/8000/0\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/8000/x\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:128 X/8000\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 /8000\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/8000 x\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=rtpmap:0 PCMU/8000\r\na=rtpmap:0 PCMU/8000\r\n",
-	     "Duplicate a=rtpmap"},
-	    {HDR AUD "a=fmtp:\r\n", "Malformed a=fmtp"},
-	    {HDR AUD "a=fmtp:0 a=b\r\na=fmtp:0 c=d\r\n", "Duplicate a=fmtp"},
-	    {HDR AUD "a=rtcp:\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=rtcp:70000\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=rtcp:1001 IN IP4\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=rtcp:1001 IN IP4 1.2.3.4.5\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=rtcp:1001 XX IP4 1.2.3.4\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=rtcp:1001\r\na=rtcp:1001\r\n", "Duplicate a=rtcp"},
-	    {HDR AUD "a=ptime:0\r\n", "Malformed a=ptime"},
-	    {HDR AUD "a=ptime:20.5\r\n", "Malformed a=ptime"},
-	    {HDR AUD "a=ptime\r\n", "Malformed a=ptime"},
-	    {HDR AUD "a=crypto:1 AES\r\n", "Malformed a=crypto"},
-	    {HDR AUD "a=sendonly\r\na=recvonly\r\n",
-	     "Conflicting direction attributes"},
-	    {HDR "a=inactive\r\na=sendrecv\r\n",
-	     "Conflicting direction attributes"},
-	    {"v=0\r\nv\0=0\r\n", "Malformed SDP line"}, /* NUL cut */
-	    {HDR AUD "a=x:a\rb\r\n", "CR inside an SDP line"},
-	    {HDR AUD "a=rtpmap\r\n", "Malformed a=rtpmap"},
-	    {HDR AUD "a=fmtp\r\n", "Malformed a=fmtp"},
-	    {HDR AUD "a=rtcp\r\n", "Malformed a=rtcp"},
-	    {HDR AUD "a=crypto\r\n", "Malformed a=crypto"},
-	    {HDR AUD "a=x\r\r\n", "CR inside an SDP line"},
+		{"", "Empty SDP"},
+		{"\r\n\r\n", "Empty SDP"},
+		{"o=- 1 1 IN IP4 1.2.3.4\r\n", "SDP must start with v=0"},
+		{"v=1\r\n", "SDP must start with v=0"},
+		{"v=0\r\nv=0\r\n", "Duplicate v= line"},
+		{"v=0\r\nxyz\r\n", "Malformed SDP line"},
+		{"v=0\r\nX=1\r\n", "Malformed SDP line"},
+		{"v=0\r\n=1\r\n", "Malformed SDP line"},
+		{"v=0\r\ny=1\r\n", "Unknown SDP line type"},
+		{"v=0\r\ns=-\r\nt=0 0\r\n", "Missing o= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\nt=0 0\r\n",
+		 "Missing s= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n",
+		 "Missing t= line"},
+		{"v=0\r\ns=-\r\nt=0 0\r\n" AUD, "Missing o= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\nt=0 0\r\n" AUD,
+		 "Missing s= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n" AUD,
+		 "Missing t= line"},
+		{HDR "o=- 1 1 IN IP4 1.2.3.4\r\n", "Duplicate o= line"},
+		{"v=0\r\no=- 1 IN IP4 1.2.3.4\r\n", "Malformed o= line"},
+		{"v=0\r\no=- x 1 IN IP4 1.2.3.4\r\n", "Malformed o= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4 extra\r\n",
+		 "Malformed o= line"},
+		{"v=0\r\no=- 1 1 ATM IP4 1.2.3.4\r\n", "Malformed o= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4/5\r\n", "Malformed o= line"},
+		{"v=0\r\no=- 1 1 IN IP9 1.2.3.4\r\n", "Malformed o= line"},
+		{HDR "s=x\r\n", "Duplicate s= line"},
+		{HDR "c=IN IP4 1.2.3.4\r\n", "Duplicate c= line"},
+		{HDR AUD "c=IN IP4 1.2.3.4\r\nc=IN IP4 1.2.3.4\r\n",
+		 "Duplicate c= line"},
+		{HDR AUD "c=IN IP4\r\n", "Malformed c= line"},
+		{HDR AUD "c=ATM NSAP 47.0005\r\n",
+		 "Unsupported c= network type"},
+		{HDR AUD "c=IN IPX 1.2.3.4\r\n",
+		 "Unsupported c= address type"},
+		{HDR AUD "c=IN IP4 1.2.3.256\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP4 1.2.3\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP4 ::1\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP6 2001:db8::zz\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP6 1.2.3.4\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP4 bad_host\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP4 224.1.1.1/x\r\n", "Malformed c= address"},
+		{HDR AUD "c=IN IP4 224.1.1.1/1/\r\n", "Malformed c= address"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0\r\n",
+		 "Malformed t= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 x\r\n",
+		 "Malformed t= line"},
+		{HDR "b=AS\r\n", "Malformed b= line"},
+		{HDR "b=AS:x\r\n", "Malformed b= line"},
+		{HDR "b=:1\r\n", "Malformed b= line"},
+		{HDR AUD "t=0 0\r\n",
+		 "Session-level line inside a media section"},
+		{HDR AUD "s=x\r\n",
+		 "Session-level line inside a media section"},
+		{HDR "m=audio\r\n", "Malformed m= line"},
+		{HDR "m=audio 1000\r\n", "Malformed m= line"},
+		{HDR "m=audio 1000 RTP/AVP\r\n", "m= line without formats"},
+		{HDR "m=audio 65536 RTP/AVP 0\r\n", "Malformed m= port"},
+		{HDR "m=audio -1 RTP/AVP 0\r\n", "Malformed m= port"},
+		{HDR "m=audio 1000/0 RTP/AVP 0\r\n", "Malformed m= port"},
+		{HDR "m=audio 1000/ RTP/AVP 0\r\n", "Malformed m= port"},
+		{HDR "m=audio 1000 RTP/AVP 128\r\n",
+		 "Malformed RTP payload type"},
+		{HDR "m=audio 1000 RTP/AVP PCMU\r\n",
+		 "Malformed RTP payload type"},
+		{HDR "m=audio 1000 RTP/AVP 0 0\r\n", "Duplicate payload type"},
+		{HDR "m=audio 1000 RTP/AVP 0 \"\r\n", "Malformed m= format"},
+		{HDR "m=au(dio 1000 RTP/AVP 0\r\n", "Malformed m= line"},
+		{"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n" AUD,
+		 "Missing c= line"},
+		{HDR AUD "a=\r\n", "Malformed attribute name"},
+		{HDR AUD "a=:x\r\n", "Malformed attribute name"},
+		{HDR AUD "a=a b\r\n", "Malformed attribute name"},
+		{HDR AUD "a=rtpmap:0\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/0\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/8000/0\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/8000/x\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:128 X/8000\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 /8000\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/8000 x\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=rtpmap:0 PCMU/8000\r\na=rtpmap:0 PCMU/8000\r\n",
+		 "Duplicate a=rtpmap"},
+		{HDR AUD "a=fmtp:\r\n", "Malformed a=fmtp"},
+		{HDR AUD "a=fmtp:0 a=b\r\na=fmtp:0 c=d\r\n",
+		 "Duplicate a=fmtp"},
+		{HDR AUD "a=rtcp:\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=rtcp:70000\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=rtcp:1001 IN IP4\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=rtcp:1001 IN IP4 1.2.3.4.5\r\n",
+		 "Malformed a=rtcp"},
+		{HDR AUD "a=rtcp:1001 XX IP4 1.2.3.4\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=rtcp:1001\r\na=rtcp:1001\r\n", "Duplicate a=rtcp"},
+		{HDR AUD "a=ptime:0\r\n", "Malformed a=ptime"},
+		{HDR AUD "a=ptime:20.5\r\n", "Malformed a=ptime"},
+		{HDR AUD "a=ptime\r\n", "Malformed a=ptime"},
+		{HDR AUD "a=crypto:1 AES\r\n", "Malformed a=crypto"},
+		{HDR AUD "a=sendonly\r\na=recvonly\r\n",
+		 "Conflicting direction attributes"},
+		{HDR "a=inactive\r\na=sendrecv\r\n",
+		 "Conflicting direction attributes"},
+		{"v=0\r\nv\0=0\r\n", "Malformed SDP line"}, /* NUL cut */
+		{HDR AUD "a=x:a\rb\r\n", "CR inside an SDP line"},
+		{HDR AUD "a=rtpmap\r\n", "Malformed a=rtpmap"},
+		{HDR AUD "a=fmtp\r\n", "Malformed a=fmtp"},
+		{HDR AUD "a=rtcp\r\n", "Malformed a=rtcp"},
+		{HDR AUD "a=crypto\r\n", "Malformed a=crypto"},
+		{HDR AUD "a=x\r\r\n", "CR inside an SDP line"},
 	};
 
 	(void)state;
@@ -487,9 +497,9 @@ static void test_limits(void **state)
 	/* 16 media sections are fine, 17 are not */
 	assert_int_equal(buf_write_str(b, HDR), 0);
 	for (int i = 0; i < SDP_MAX_MEDIA; i++)
-		assert_int_equal(
-		    buf_printf(b, "m=audio %d RTP/AVP 0\r\n", 2000 + 2 * i),
-		    0);
+		assert_int_equal(buf_printf(b, "m=audio %d RTP/AVP 0\r\n",
+					    2000 + 2 * i),
+				 0);
 	body = buf_pl(b);
 	assert_int_equal(sdp_session_decode(&s, &body, NULL, &reason), 0);
 	assert_int_equal(s->nmedia, SDP_MAX_MEDIA);
@@ -661,7 +671,7 @@ static void test_print_rewrite(void **state)
 	sdp_rewrite_port(&rw, 0, 40000, 0);
 	out = print_str(s, &rw);
 	assert_non_null(
-	    strstr(out, "o=- 1234567890 9 IN IP6 2001:db8::5\r\n"));
+		strstr(out, "o=- 1234567890 9 IN IP6 2001:db8::5\r\n"));
 	assert_non_null(strstr(out, "\r\nc=IN IP6 2001:db8::5\r\n"));
 	assert_non_null(strstr(out, "m=audio 40000 RTP/AVP 0 8 18 101\r\n"));
 	assert_null(strstr(out, "a=rtcp"));
@@ -759,12 +769,12 @@ static void test_print_version_bump(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-	    {"0", "1"},
-	    {"9", "10"},
-	    {"199", "200"},
-	    {"99999999999999999999999", "100000000000000000000000"},
-	    {"18446744073709551615", "18446744073709551616"},
-	    {"1239", "1240"},
+		{"0", "1"},
+		{"9", "10"},
+		{"199", "200"},
+		{"99999999999999999999999", "100000000000000000000000"},
+		{"18446744073709551615", "18446744073709551616"},
+		{"1239", "1240"},
 	};
 	struct sdp_rewrite rw;
 
@@ -819,21 +829,21 @@ static void test_print_oom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_parse_offer),
-	    LEAKCHECK_TEST(test_parse_lf_and_misc),
-	    LEAKCHECK_TEST(test_parse_fqdn_and_no_media),
-	    LEAKCHECK_TEST(test_codecs),
-	    LEAKCHECK_TEST(test_attr_find),
-	    LEAKCHECK_TEST(test_crypto),
-	    LEAKCHECK_TEST(test_errors),
-	    LEAKCHECK_TEST(test_errors_raw),
-	    LEAKCHECK_TEST(test_limits),
-	    LEAKCHECK_TEST(test_oom),
-	    LEAKCHECK_TEST(test_print_roundtrip),
-	    LEAKCHECK_TEST(test_print_rewrite),
-	    LEAKCHECK_TEST(test_print_filter),
-	    LEAKCHECK_TEST(test_print_version_bump),
-	    LEAKCHECK_TEST(test_print_oom),
+		LEAKCHECK_TEST(test_parse_offer),
+		LEAKCHECK_TEST(test_parse_lf_and_misc),
+		LEAKCHECK_TEST(test_parse_fqdn_and_no_media),
+		LEAKCHECK_TEST(test_codecs),
+		LEAKCHECK_TEST(test_attr_find),
+		LEAKCHECK_TEST(test_crypto),
+		LEAKCHECK_TEST(test_errors),
+		LEAKCHECK_TEST(test_errors_raw),
+		LEAKCHECK_TEST(test_limits),
+		LEAKCHECK_TEST(test_oom),
+		LEAKCHECK_TEST(test_print_roundtrip),
+		LEAKCHECK_TEST(test_print_rewrite),
+		LEAKCHECK_TEST(test_print_filter),
+		LEAKCHECK_TEST(test_print_version_bump),
+		LEAKCHECK_TEST(test_print_oom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,9 +90,9 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_name_addr),
-	    LEAKCHECK_TEST(test_addr_spec),
-	    LEAKCHECK_TEST(test_bad),
+		LEAKCHECK_TEST(test_name_addr),
+		LEAKCHECK_TEST(test_addr_spec),
+		LEAKCHECK_TEST(test_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

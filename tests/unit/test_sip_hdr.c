@@ -84,8 +84,8 @@ static void test_lookup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_every_name),
-	    LEAKCHECK_TEST(test_lookup),
+		LEAKCHECK_TEST(test_every_name),
+		LEAKCHECK_TEST(test_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

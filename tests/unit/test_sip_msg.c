@@ -15,24 +15,24 @@
 #include "sip/msg.h"
 
 static const char invite[] =
-    "INVITE sip:+15005550006@trunk.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asd;rport\r\n"
-    "v: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bKx;"
-    "received=192.0.2.1 , SIP/2.0/UDP h.example.com\r\n"
-    "Max-Forwards: 70\r\n"
-    "Route: <sip:p1.example.com;lr>, \"a, b\" <sip:p2.example.com;lr>\r\n"
-    "To: <sip:+15005550006@trunk.example.com>\r\n"
-    "f: \"Alice\" <sip:alice@pbx.example.com>;tag=1928301774\r\n"
-    "Call-ID: a84b4c76e66710@pc33.example.com\r\n"
-    "CSeq: 314159 INVITE\r\n"
-    "Contact: <sip:alice@192.0.2.10:5062>;expires=60\r\n"
-    "X-Custom: hello, world\r\n"
-    "Subject: folded\r\n line\r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 4\r\n"
-    "\r\n"
-    "v=0\n"
-    "trailing junk ignored on a datagram";
+	"INVITE sip:+15005550006@trunk.example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asd;rport\r\n"
+	"v: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bKx;"
+	"received=192.0.2.1 , SIP/2.0/UDP h.example.com\r\n"
+	"Max-Forwards: 70\r\n"
+	"Route: <sip:p1.example.com;lr>, \"a, b\" <sip:p2.example.com;lr>\r\n"
+	"To: <sip:+15005550006@trunk.example.com>\r\n"
+	"f: \"Alice\" <sip:alice@pbx.example.com>;tag=1928301774\r\n"
+	"Call-ID: a84b4c76e66710@pc33.example.com\r\n"
+	"CSeq: 314159 INVITE\r\n"
+	"Contact: <sip:alice@192.0.2.10:5062>;expires=60\r\n"
+	"X-Custom: hello, world\r\n"
+	"Subject: folded\r\n line\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 4\r\n"
+	"\r\n"
+	"v=0\n"
+	"trailing junk ignored on a datagram";
 
 static int decode(struct sip_msg **msgp, const char *s, bool stream,
 		  const char **reasonp)
@@ -63,7 +63,7 @@ static void test_decode_invite(void **state)
 	assert_int_equal(sip_msg_hdr_count(msg, SIP_HDR_ROUTE), 2);
 	assert_int_equal(msg->nhdrs, 15);
 	assert_true(
-	    pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
+		pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
 	assert_int_equal(msg->cseq.num, 314159);
 	assert_int_equal(msg->cseq.method, SIP_METHOD_INVITE);
 	assert_int_equal(msg->maxfwd, 70);
@@ -165,8 +165,8 @@ static void expect_invalid(const char *m, bool stream, const char *want)
 		fail_msg("reason \"%s\", want \"%s\"", reason, want);
 }
 
-#define BASE_HDRS                                                             \
-	"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\n"             \
+#define BASE_HDRS                                                 \
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\n" \
 	"From: <sip:c@d>;tag=1\r\nCall-ID: id1\r\nCSeq: 1 OPTIONS\r\n"
 
 static void test_duplicates(void **state)
@@ -259,8 +259,8 @@ static void test_invalid(void **state)
 		const char *reason = NULL;
 
 		assert_int_equal(
-		    sip_msg_decode(&msg, &none, NULL, false, &reason),
-		    EBADMSG);
+			sip_msg_decode(&msg, &none, NULL, false, &reason),
+			EBADMSG);
 		assert_null(msg);
 		assert_string_equal(reason, "Empty message");
 	}
@@ -303,7 +303,7 @@ static char *many_hdrs(unsigned n, size_t vlen)
 
 	assert_non_null(b);
 	assert_int_equal(
-	    buf_printf(b, "OPTIONS sip:a@b SIP/2.0\r\n%s", BASE_HDRS), 0);
+		buf_printf(b, "OPTIONS sip:a@b SIP/2.0\r\n%s", BASE_HDRS), 0);
 	for (unsigned i = 0; i < n; i++) {
 		assert_int_equal(buf_printf(b, "X-H%u: ", i), 0);
 		for (size_t k = 0; k < vlen; k++)
@@ -374,7 +374,7 @@ static void test_mb_ref(void **state)
 	assert_int_equal(mem_nrefs(mb), 2);
 	mem_deref(mb);
 	assert_true(
-	    pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
+		pl_eq_str(&msg->callid, "a84b4c76e66710@pc33.example.com"));
 	mem_deref(msg);
 }
 
@@ -473,17 +473,17 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_decode_invite),
-	    LEAKCHECK_TEST(test_lazy_values),
-	    LEAKCHECK_TEST(test_lazy_malformed),
-	    LEAKCHECK_TEST(test_duplicates),
-	    LEAKCHECK_TEST(test_invalid),
-	    LEAKCHECK_TEST(test_lenient),
-	    LEAKCHECK_TEST(test_limits),
-	    LEAKCHECK_TEST(test_mb_ref),
-	    LEAKCHECK_TEST(test_frame),
-	    LEAKCHECK_TEST(test_oom),
-	    LEAKCHECK_TEST(test_names),
+		LEAKCHECK_TEST(test_decode_invite),
+		LEAKCHECK_TEST(test_lazy_values),
+		LEAKCHECK_TEST(test_lazy_malformed),
+		LEAKCHECK_TEST(test_duplicates),
+		LEAKCHECK_TEST(test_invalid),
+		LEAKCHECK_TEST(test_lenient),
+		LEAKCHECK_TEST(test_limits),
+		LEAKCHECK_TEST(test_mb_ref),
+		LEAKCHECK_TEST(test_frame),
+		LEAKCHECK_TEST(test_oom),
+		LEAKCHECK_TEST(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

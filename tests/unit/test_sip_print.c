@@ -15,22 +15,22 @@
 #include "sip/print.h"
 
 static const char req[] =
-    "INVITE sip:+15005550001@trunk.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1, "
-    "SIP/2.0/TCP 10.0.0.1;branch=z9hG4bK2\r\n"
-    "v: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3\r\n"
-    "Max-Forwards: 70\r\n"
-    "Route: <sip:p1.example.com;lr>\r\n"
-    "To: \"Bob\" <sip:+15005550001@trunk.example.com>\r\n"
-    "From: <sip:alice@pbx.example.com>;tag=abc\r\n"
-    "Call-ID: c1@pbx\r\n"
-    "CSeq: 7 INVITE\r\n"
-    "Timestamp: 54\r\n"
-    "Subject: a\r\n folded line\r\n"
-    "Content-Type: text/plain\r\n"
-    "Content-Length: 5\r\n"
-    "\r\n"
-    "hello";
+	"INVITE sip:+15005550001@trunk.example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1, "
+	"SIP/2.0/TCP 10.0.0.1;branch=z9hG4bK2\r\n"
+	"v: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3\r\n"
+	"Max-Forwards: 70\r\n"
+	"Route: <sip:p1.example.com;lr>\r\n"
+	"To: \"Bob\" <sip:+15005550001@trunk.example.com>\r\n"
+	"From: <sip:alice@pbx.example.com>;tag=abc\r\n"
+	"Call-ID: c1@pbx\r\n"
+	"CSeq: 7 INVITE\r\n"
+	"Timestamp: 54\r\n"
+	"Subject: a\r\n folded line\r\n"
+	"Content-Type: text/plain\r\n"
+	"Content-Length: 5\r\n"
+	"\r\n"
+	"hello";
 
 static struct sip_msg *parse(const char *s, size_t len)
 {
@@ -106,17 +106,17 @@ static void test_edits(void **state)
 
 	m2 = parse_buf(b);
 	assert_true(
-	    pl_eq_str(&m2->ruri_raw, "sip:+15005550001@127.0.0.1:5070"));
+		pl_eq_str(&m2->ruri_raw, "sip:+15005550001@127.0.0.1:5070"));
 	assert_int_equal(m2->maxfwd, 69);
 	assert_null(m2->h_route);
 	assert_int_equal(sip_msg_hdr_count(m2, SIP_HDR_VIA), 3);
 	assert_int_equal(sip_msg_via(m2, &v), 0);
 	assert_true(pl_eq_str(&v->branch, "z9hG4bKnew"));
 	h = sip_msg_hdr(m2, SIP_HDR_VIA);
+	assert_true(pl_eq_str(&h[1].val,
+			      "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1"));
 	assert_true(
-	    pl_eq_str(&h[1].val, "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1"));
-	assert_true(
-	    pl_eq_str(&h[2].val, "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3"));
+		pl_eq_str(&h[2].val, "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3"));
 	h = sip_msg_hdr(m2, SIP_HDR_CALL_ID);
 	assert_true(pl_eq_str(&h[-1].name, "P-Early"));
 	assert_int_equal(h[1].id, SIP_HDR_X_TRUNKD_CALL_ID);
@@ -133,10 +133,10 @@ static void test_edits(void **state)
 static void test_no_clen(void **state)
 {
 	static const char m[] =
-	    "SIP/2.0 200 OK\r\n"
-	    "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-	    "To: <sip:a@b>;tag=2\r\nFrom: <sip:c@d>;tag=1\r\n"
-	    "Call-ID: x\r\nCSeq: 1 BYE\r\n\r\nbody";
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		"To: <sip:a@b>;tag=2\r\nFrom: <sip:c@d>;tag=1\r\n"
+		"Call-ID: x\r\nCSeq: 1 BYE\r\n\r\nbody";
 	struct sip_msg *msg = NULL, *m2;
 	struct buf *b = buf_alloc(64);
 	struct pl pl;
@@ -164,9 +164,9 @@ static void test_response(void **state)
 					      "Content-Type: text/plain\r\n");
 
 	(void)state;
-	assert_int_equal(
-	    sip_print_response(b, msg, 486, NULL, &tag, &extra, &PL("busy")),
-	    0);
+	assert_int_equal(sip_print_response(b, msg, 486, NULL, &tag, &extra,
+					    &PL("busy")),
+			 0);
 	r = parse_buf(b);
 	assert_false(r->req);
 	assert_int_equal(r->scode, 486);
@@ -174,7 +174,7 @@ static void test_response(void **state)
 	assert_int_equal(sip_msg_hdr_count(r, SIP_HDR_VIA), 3);
 	h = sip_msg_hdr(r, SIP_HDR_VIA);
 	assert_true(
-	    pl_eq_str(&h[2].val, "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3"));
+		pl_eq_str(&h[2].val, "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK3"));
 	assert_int_equal(sip_msg_to(r, &to), 0);
 	assert_true(pl_eq_str(&to->tag, "t0g"));
 	assert_true(pl_eq_str(&to->dname, "\"Bob\""));
@@ -190,7 +190,7 @@ static void test_response(void **state)
 	/* 100 Trying: no tag, Timestamp copied */
 	buf_reset(b);
 	assert_int_equal(
-	    sip_print_response(b, msg, 100, NULL, NULL, NULL, NULL), 0);
+		sip_print_response(b, msg, 100, NULL, NULL, NULL, NULL), 0);
 	r = parse_buf(b);
 	assert_int_equal(sip_msg_to(r, &to), 0);
 	assert_int_equal(to->tag.l, 0);
@@ -201,10 +201,11 @@ static void test_response(void **state)
 	/* bad arguments leave the buffer as it was */
 	buf_reset(b);
 	assert_int_equal(
-	    sip_print_response(b, msg, 700, NULL, NULL, NULL, NULL), EINVAL);
+		sip_print_response(b, msg, 700, NULL, NULL, NULL, NULL),
+		EINVAL);
 	assert_int_equal(
-	    sip_print_response(b, msg, 200, NULL, &PL("a b"), NULL, NULL),
-	    EINVAL);
+		sip_print_response(b, msg, 200, NULL, &PL("a b"), NULL, NULL),
+		EINVAL);
 	assert_int_equal(b->end, 0);
 	mem_deref(b);
 	mem_deref(msg);
@@ -213,18 +214,18 @@ static void test_response(void **state)
 static void test_tag_kept(void **state)
 {
 	static const char m[] =
-	    "BYE sip:a@b SIP/2.0\r\n"
-	    "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-	    "To: <sip:a@b>;tag=old\r\nFrom: <sip:c@d>;tag=1\r\n"
-	    "Call-ID: x\r\nCSeq: 2 BYE\r\nl: 0\r\n\r\n";
+		"BYE sip:a@b SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		"To: <sip:a@b>;tag=old\r\nFrom: <sip:c@d>;tag=1\r\n"
+		"Call-ID: x\r\nCSeq: 2 BYE\r\nl: 0\r\n\r\n";
 	struct sip_msg *msg = parse(m, sizeof(m) - 1), *r;
 	struct buf *b = buf_alloc(64);
 	const struct sip_addr *to;
 
 	(void)state;
-	assert_int_equal(
-	    sip_print_response(b, msg, 200, "Fine", &PL("new"), NULL, NULL),
-	    0);
+	assert_int_equal(sip_print_response(b, msg, 200, "Fine", &PL("new"),
+					    NULL, NULL),
+			 0);
 	r = parse_buf(b);
 	assert_true(pl_eq_str(&r->reason, "Fine"));
 	assert_int_equal(sip_msg_to(r, &to), 0);
@@ -240,17 +241,18 @@ static void test_build_request(void **state)
 	struct sip_msg *m;
 
 	(void)state;
-	assert_int_equal(
-	    sip_print_request_line(b, &PL("OPTIONS"), &PL("sip:x@127.0.0.1")),
-	    0);
+	assert_int_equal(sip_print_request_line(b, &PL("OPTIONS"),
+						&PL("sip:x@127.0.0.1")),
+			 0);
 	assert_int_equal(sip_print_hdrf(b, SIP_HDR_VIA,
 					"SIP/2.0/UDP 127.0.0.1:%u;branch=%s",
 					5060, "z9hG4bKab"),
 			 0);
 	assert_int_equal(
-	    sip_print_hdr(b, SIP_HDR_FROM, &PL("<sip:t@127.0.0.1>;tag=1")), 0);
+		sip_print_hdr(b, SIP_HDR_FROM, &PL("<sip:t@127.0.0.1>;tag=1")),
+		0);
 	assert_int_equal(
-	    sip_print_hdr(b, SIP_HDR_TO, &PL("<sip:x@127.0.0.1>")), 0);
+		sip_print_hdr(b, SIP_HDR_TO, &PL("<sip:x@127.0.0.1>")), 0);
 	assert_int_equal(sip_print_hdr(b, SIP_HDR_CALL_ID, &PL("abc")), 0);
 	assert_int_equal(sip_print_hdr(b, SIP_HDR_CSEQ, &PL("1 OPTIONS")), 0);
 	assert_int_equal(sip_print_hdr_name(b, &PL("X-Foo"), &PL("bar")), 0);
@@ -258,10 +260,11 @@ static void test_build_request(void **state)
 	assert_int_equal(sip_print_hdr_name(b, &PL("X:Foo"), &PL("x")),
 			 EINVAL);
 	assert_int_equal(
-	    sip_print_request_line(b, &PL("OPTIONS"), &PL("sip:a b")), EINVAL);
+		sip_print_request_line(b, &PL("OPTIONS"), &PL("sip:a b")),
+		EINVAL);
 	assert_int_equal(sip_print_status_line(b, 99, NULL), EINVAL);
 	assert_int_equal(
-	    sip_print_body(b, &PL("application/sdp"), &PL("v=0\r\n")), 0);
+		sip_print_body(b, &PL("application/sdp"), &PL("v=0\r\n")), 0);
 	m = parse_buf(b);
 	assert_int_equal(m->method, SIP_METHOD_OPTIONS);
 	assert_true(pl_eq_str(&m->h_ctype->val, "application/sdp"));
@@ -324,14 +327,14 @@ static void test_oom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_copy_roundtrip),
-	    LEAKCHECK_TEST(test_edits),
-	    LEAKCHECK_TEST(test_no_clen),
-	    LEAKCHECK_TEST(test_response),
-	    LEAKCHECK_TEST(test_tag_kept),
-	    LEAKCHECK_TEST(test_build_request),
-	    LEAKCHECK_TEST(test_edit_limits),
-	    LEAKCHECK_TEST(test_oom),
+		LEAKCHECK_TEST(test_copy_roundtrip),
+		LEAKCHECK_TEST(test_edits),
+		LEAKCHECK_TEST(test_no_clen),
+		LEAKCHECK_TEST(test_response),
+		LEAKCHECK_TEST(test_tag_kept),
+		LEAKCHECK_TEST(test_build_request),
+		LEAKCHECK_TEST(test_edit_limits),
+		LEAKCHECK_TEST(test_oom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

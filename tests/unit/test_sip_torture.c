@@ -111,18 +111,18 @@ static const struct {
 	const char *name;
 	const char *reason; /* NULL = valid */
 } rfc5118[] = {
-    {"ipv4-mapped-ipv6", NULL},
-    {"ipv6-bad", "Malformed Request-URI"},
-    {"ipv6-bug-abnf-3-colons", NULL},
-    {"ipv6-correct-abnf-2-colons", NULL},
-    {"ipv6-good", NULL},
-    {"ipv6-in-sdp", "Content-Length larger than body"},
-    {"mult-ip-in-header", NULL},
-    {"mult-ip-in-sdp", "Content-Length larger than body"},
-    {"port-ambiguous", NULL},
-    {"port-unambiguous", NULL},
-    {"via-received-param-no-delim", NULL},
-    {"via-received-param-with-delim", NULL},
+	{"ipv4-mapped-ipv6", NULL},
+	{"ipv6-bad", "Malformed Request-URI"},
+	{"ipv6-bug-abnf-3-colons", NULL},
+	{"ipv6-correct-abnf-2-colons", NULL},
+	{"ipv6-good", NULL},
+	{"ipv6-in-sdp", "Content-Length larger than body"},
+	{"mult-ip-in-header", NULL},
+	{"mult-ip-in-sdp", "Content-Length larger than body"},
+	{"port-ambiguous", NULL},
+	{"port-unambiguous", NULL},
+	{"via-received-param-no-delim", NULL},
+	{"via-received-param-with-delim", NULL},
 };
 
 /* Rewrite the Content-Length value with the real body length. */
@@ -226,9 +226,9 @@ static void test_protos(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_rfc4475),
-	    LEAKCHECK_TEST(test_rfc5118),
-	    LEAKCHECK_TEST(test_protos),
+		LEAKCHECK_TEST(test_rfc4475),
+		LEAKCHECK_TEST(test_rfc5118),
+		LEAKCHECK_TEST(test_protos),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

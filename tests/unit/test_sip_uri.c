@@ -124,8 +124,8 @@ static void test_uri_cmp(void **state)
 	(void)state;
 	assert_true(cmp("sip:%61lice@atlanta.com;transport=TCP",
 			"sip:alice@AtLanTa.CoM;Transport=tcp"));
-	assert_true(
-	    cmp("sip:carol@chicago.com", "sip:carol@chicago.com;newparam=5"));
+	assert_true(cmp("sip:carol@chicago.com",
+			"sip:carol@chicago.com;newparam=5"));
 	assert_true(cmp("sip:carol@chicago.com;security=on",
 			"sip:carol@chicago.com;newparam=5"));
 	assert_true(cmp("sip:biloxi.com;transport=tcp;method=REGISTER",
@@ -134,7 +134,7 @@ static void test_uri_cmp(void **state)
 			 "sip:alice@AtLanTa.CoM;Transport=UDP"));
 	assert_false(cmp("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"));
 	assert_false(
-	    cmp("sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp"));
+		cmp("sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp"));
 	assert_false(cmp("sip:carol@chicago.com;newparam=5",
 			 "sip:carol@chicago.com;newparam=6"));
 	assert_false(cmp("sip:a@b", "sips:a@b"));
@@ -148,7 +148,7 @@ static void test_param_get(void **state)
 
 	(void)state;
 	assert_true(
-	    sip_param_get(&PL(" ; tag = 12 ;x=\"q;y\";lr"), "tag", &v));
+		sip_param_get(&PL(" ; tag = 12 ;x=\"q;y\";lr"), "tag", &v));
 	assert_true(pl_eq_str(&v, "12"));
 	assert_true(sip_param_get(&PL(";x=\"q;y\";lr"), "x", &v));
 	assert_true(pl_eq_str(&v, "\"q;y\""));
@@ -161,9 +161,11 @@ static void test_param_get(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_sip_uri),   LEAKCHECK_TEST(test_other_schemes),
-	    LEAKCHECK_TEST(test_uri_limit), LEAKCHECK_TEST(test_uri_cmp),
-	    LEAKCHECK_TEST(test_param_get),
+		LEAKCHECK_TEST(test_sip_uri),
+		LEAKCHECK_TEST(test_other_schemes),
+		LEAKCHECK_TEST(test_uri_limit),
+		LEAKCHECK_TEST(test_uri_cmp),
+		LEAKCHECK_TEST(test_param_get),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,8 +94,8 @@ static void test_bad_via(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_via),
-	    LEAKCHECK_TEST(test_bad_via),
+		LEAKCHECK_TEST(test_via),
+		LEAKCHECK_TEST(test_bad_via),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

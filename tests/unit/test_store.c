@@ -17,8 +17,14 @@
 #include "store/snapshot.h"
 #include "store/store.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 static const char *ACC = "AC00000000000000000000000000000001";
 
@@ -38,8 +44,8 @@ static struct store *open_db(void)
 static void add_trunk(struct store *st, const char *sid, const char *dom)
 {
 	const struct store_col c[] = {
-		{"sid", TXT(sid)},	     {"account_sid", TXT(ACC)},
-		{"domain_name", TXT(dom)},   {"date_created", INTV(1)},
+		{"sid", TXT(sid)},	   {"account_sid", TXT(ACC)},
+		{"domain_name", TXT(dom)}, {"date_created", INTV(1)},
 		{"date_updated", INTV(1)},
 	};
 
@@ -60,18 +66,21 @@ static void test_migrations(void **state)
 static void test_crud_and_constraints(void **state)
 {
 	struct store *st = open_db();
-	const struct store_cond c = {.col = "sid",
-				     .v = TXT("TK00000000000000000000000000000001")};
-	const struct store_query q = {.table = "trunks", .conds = &c,
-				      .nconds = 1};
+	const struct store_cond c = {
+		.col = "sid", .v = TXT("TK00000000000000000000000000000001")};
+	const struct store_query q = {
+		.table = "trunks", .conds = &c, .nconds = 1};
 	struct store_row *row = NULL;
 	const struct store_col bad[] = {
 		{"sid", TXT("OU00000000000000000000000000000001")},
 		{"account_sid", TXT(ACC)},
 		{"trunk_sid", TXT("TK0000000000000000000000000000dead")},
-		{"sip_url", TXT("sip:x")}, {"priority", INTV(1)},
-		{"weight", INTV(1)}, {"enabled", INTV(1)},
-		{"date_created", INTV(1)}, {"date_updated", INTV(1)},
+		{"sip_url", TXT("sip:x")},
+		{"priority", INTV(1)},
+		{"weight", INTV(1)},
+		{"enabled", INTV(1)},
+		{"date_created", INTV(1)},
+		{"date_updated", INTV(1)},
 	};
 	const struct store_col upd = {"cps_limit", INTV(5)};
 	const struct store_col evil = {"x; DROP TABLE trunks", INTV(1)};
@@ -91,8 +100,7 @@ static void test_crud_and_constraints(void **state)
 
 		assert_int_equal(store_insert(st, "trunks", d, 5), EEXIST);
 	}
-	assert_int_equal(store_insert(st, "origination_urls", bad, 9),
-			 ENOENT);
+	assert_int_equal(store_insert(st, "origination_urls", bad, 9), ENOENT);
 	assert_int_equal(store_insert(st, "trunks", &evil, 1), EINVAL);
 	assert_int_equal(store_update(st, "trunks", &c, 1, &upd, 1, &n), 0);
 	assert_int_equal(n, 1);
@@ -185,20 +193,21 @@ static void test_snapshot_publish(void **state)
 		};
 		const struct store_col tip[] = {
 			{"sid", TXT("AL00000000000000000000000000000001")},
-			{"trunk_sid", TXT("TK00000000000000000000000000000004")},
+			{"trunk_sid",
+			 TXT("TK00000000000000000000000000000004")},
 			{"account_sid", TXT(ACC)},
 			{"date_created", INTV(1)},
 			{"date_updated", INTV(1)},
 		};
 
-		assert_int_equal(store_insert(st, "ip_access_control_lists",
-					      acl, 4),
-				 0);
-		assert_int_equal(store_insert(st, "ip_addresses", ipa, 7), 0);
 		assert_int_equal(
-			store_insert(st, "trunk_ip_access_control_lists", tip,
-				     5),
+			store_insert(st, "ip_access_control_lists", acl, 4),
 			0);
+		assert_int_equal(store_insert(st, "ip_addresses", ipa, 7), 0);
+		assert_int_equal(store_insert(st,
+					      "trunk_ip_access_control_lists",
+					      tip, 5),
+				 0);
 	}
 	/* visible in a new snapshot within one second */
 	for (i = 0; i < 100; i++) {

@@ -22,8 +22,14 @@
 #include "store/snapshot.h"
 #include "store/store.h"
 
-#define TXT(x) {.type = STORE_TEXT, .s = (x)}
-#define INTV(x) {.type = STORE_INT, .i = (x)}
+#define TXT(x)                               \
+	{                                    \
+		.type = STORE_TEXT, .s = (x) \
+	}
+#define INTV(x)                             \
+	{                                   \
+		.type = STORE_INT, .i = (x) \
+	}
 
 static const char *ACC = "AC00000000000000000000000000000001";
 static const char *SUB = "AC00000000000000000000000000000002";
@@ -186,8 +192,10 @@ static void test_api_change_reaches_snapshot(void **state)
 	struct snapshot_pub *pub = NULL;
 	struct api_server *srv = NULL;
 	struct snapshot *s = NULL;
-	struct api_config cfg = {.host = "127.0.0.1", .port = 0,
-				 .account_sid = ACC, .auth_token = TOKEN};
+	struct api_config cfg = {.host = "127.0.0.1",
+				 .port = 0,
+				 .account_sid = ACC,
+				 .auth_token = TOKEN};
 	unsigned bits = 0;
 	int i;
 
