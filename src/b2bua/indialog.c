@@ -419,6 +419,12 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		c->offer = mem_deref(c->offer);
 		c->a2xx_body = mem_deref(c->a2xx_body);
 		c->a2xx_hdrs = mem_deref(c->a2xx_hdrs);
+		/* no 2xx to send again: the INVITE server transaction waits
+		 * out Timer L on its own, slim (tsx_slim()) */
+		if (c->a.inv) {
+			tsx_handler_set(c->a.inv, NULL, NULL);
+			c->a.inv = mem_deref(c->a.inv);
+		}
 		log_debug("call %s: confirmed", c->id);
 		return;
 	}

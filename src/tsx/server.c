@@ -362,6 +362,8 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	}
 	if (err)
 		tsx_fail_later(st, err);
+	else
+		tsx_slim(st); /* a final answer: only resends are left */
 	return err;
 }
 
@@ -376,6 +378,8 @@ int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
 		return EINVAL;
 	if (!st->tl || st->state == TSX_TERMINATED)
 		return ESHUTDOWN;
+	if (!st->req)
+		return EPROTO; /* slim: its final answer went */
 	err = tsx_resp_build(&mb, st->req, &st->via, &st->rx, scode, reason,
 			     st->totag, hdrs, ctype, body);
 	if (err)
