@@ -234,12 +234,16 @@ void tsx_terminate(struct tsx *tx)
 struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
 			    enum sip_method method)
 {
+	uint32_t key = tsx_key_branch(branch);
 	struct le *le;
 
-	LIST_FOREACH(hash_bucket(tl->ht, tsx_key_branch(branch)), le)
+	LIST_FOREACH(hash_bucket(tl->ht, key), le)
 	{
 		struct tsx *tx = le->data;
 
+		/* the whole key first: no access to the branch's bytes */
+		if (tx->key != key)
+			continue;
 		if (tx->kind != TSX_ICT && tx->kind != TSX_NICT)
 			continue;
 		if (tx->method == method && pl_eq(&tx->branch, branch))
