@@ -161,6 +161,7 @@ static void call_destroy(void *arg)
 	mem_deref(c->offer);
 	mem_deref(c->a2xx_hdrs);
 	mem_deref(c->a2xx_body);
+	mem_deref(c->ack_ev);
 	mem_deref(c->a_invite);
 	mem_deref(c->snap);
 	trace_reset(&c->trace);

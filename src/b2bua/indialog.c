@@ -399,7 +399,11 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 
 			(void)sa_print(&rx->src, src, sizeof(src));
 			(void)sa_print(&rx->dst, dst, sizeof(dst));
-			if (c->nack_ev < B2BUA_MAX_ACK_EVIDENCE)
+			if (!c->ack_ev)
+				c->ack_ev = mem_zalloc(
+				    B2BUA_MAX_ACK_EVIDENCE * sizeof(*c->ack_ev),
+				    NULL);
+			if (c->ack_ev && c->nack_ev < B2BUA_MAX_ACK_EVIDENCE)
 				snprintf(c->ack_ev[c->nack_ev++],
 					 sizeof(c->ack_ev[0]),
 					 "ACK from %s to %s: ACK %.*s, "

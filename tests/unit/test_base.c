@@ -170,7 +170,8 @@ static void test_buf_printf(void **state)
 	BUF_CMP("%ld %lu %lld %llu", -9223372036854775807L - 1,
 		18446744073709551615UL, -5LL, 18446744073709551615ULL);
 	BUF_CMP("%zu %zd %lx", (size_t)12345, (ssize_t)-7, 0xabcUL);
-	BUF_CMP("%hu %hd %hhu %hhd", 65535, -2, 255, -3);
+	BUF_CMP("%hu %hd %hhu %hhd", (unsigned short)65535, (short)-2,
+		(unsigned char)255, (signed char)-3);
 	BUF_CMP("SIP/2.0 %u %s\r\nCSeq: %u %.*s\r\n", 200u, "OK", 7u, 6,
 		"INVITEX");
 	/* the fallback: flags, width, precision on numbers, %p, %f */
