@@ -62,8 +62,7 @@ static void evict(struct sip_trace *t, size_t extra)
 	}
 }
 
-static void addr_keep(union trace_sa *out,
-		      const struct sockaddr_storage *sa)
+static void addr_keep(union trace_sa *out, const struct sockaddr_storage *sa)
 {
 	memset(out, 0, sizeof(*out));
 	if (sa && sa->ss_family == AF_INET)
@@ -77,8 +76,8 @@ static void addr_str(char *buf, const union trace_sa *a)
 	struct sockaddr_storage ss;
 
 	buf[0] = '\0';
-	if (a->sa.sa_family == AF_UNSPEC ||
-	    sa_copy(&ss, &a->sa) || sa_print(&ss, buf, TRACE_ADDR_SIZE))
+	if (a->sa.sa_family == AF_UNSPEC || sa_copy(&ss, &a->sa) ||
+	    sa_print(&ss, buf, TRACE_ADDR_SIZE))
 		buf[0] = '\0';
 }
 

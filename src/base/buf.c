@@ -84,10 +84,10 @@ int buf_write_u8(struct buf *b, uint8_t v)
 /* One conversion of the fast path: no flags, no width; a precision
  * ("%.*s", "%.12s") only on s; length modifiers hh h l ll z. */
 struct conv {
-	char c;	    /* % c s d i u x */
-	char len;   /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z' */
-	int prec;   /* -1: none */
-	bool star;  /* precision from the arguments */
+	char c;	   /* % c s d i u x */
+	char len;  /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z' */
+	int prec;  /* -1: none */
+	bool star; /* precision from the arguments */
 };
 
 /* Parse the conversion after '%' at p into cv; the character after it,
@@ -226,7 +226,8 @@ static int put_str(struct buf *b, const struct conv *cv, va_list *ap)
 
 	if (!s) /* as glibc */
 		s = prec < 0 || prec >= 6 ? "(null)" : "";
-	return buf_write(b, s, prec < 0 ? strlen(s) : strnlen(s, (size_t)prec));
+	return buf_write(b, s,
+			 prec < 0 ? strlen(s) : strnlen(s, (size_t)prec));
 }
 
 /* The fast path of buf_vprintf(). ENOTSUP: fmt has a conversion it does

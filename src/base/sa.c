@@ -124,7 +124,7 @@ static char *u16_put(char *p, unsigned v)
 static char *in4_put(char *p, const struct sockaddr_storage *sa)
 {
 	const uint8_t *b =
-	    (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		(const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
 
 	for (int i = 0; i < 4; i++) {
 		if (i)

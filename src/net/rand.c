@@ -22,7 +22,7 @@ enum { RAND_POOL = 4096 };
 
 struct rand_pool {
 	uint8_t b[RAND_POOL];
-	size_t pos; /* next unused byte; RAND_POOL: empty */
+	size_t pos;  /* next unused byte; RAND_POOL: empty */
 	uint64_t xs; /* fallback state, 0 until seeded */
 };
 

@@ -179,7 +179,8 @@ void tsx_slim(struct tsx *tx)
 		memcpy(k, tx->via.raw.p, tx->via.raw.l);
 		k[tx->via.raw.l] = '\0';
 		pl_set(&pl, k, tx->via.raw.l);
-		if (sip_via_decode(&v, &pl) || !pl_eq(&v.branch, &tx->branch)) {
+		if (sip_via_decode(&v, &pl) ||
+		    !pl_eq(&v.branch, &tx->branch)) {
 			mem_deref(k);
 			return;
 		}
