@@ -104,7 +104,8 @@ struct call {
 	char contact_a[160];   /* Contact we give the PBX */
 	char rr_a[160];	       /* Record-Route we give the PBX */
 	char token[20];	       /* in Contact user and RR param */
-	char ack_ev[B2BUA_MAX_ACK_EVIDENCE][240];
+	char (*ack_ev)[240];   /* owned: B2BUA_MAX_ACK_EVIDENCE lines,
+				  allocated at the first misrouted ACK */
 	unsigned nack_ev;
 	struct sip_msg *a_invite; /* ref until confirmed: for alerts */
 	char a_src[64];		  /* PBX address, for alerts */

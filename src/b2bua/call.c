@@ -21,6 +21,7 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 		      const struct buf *resp, const struct sip_trace *ct)
 {
 	struct alert_trace_msg tm[TRACE_MAX_MSGS];
+	struct trace_addrs ta[TRACE_MAX_MSGS];
 	struct alert_event e;
 	struct alert_kv kv[2];
 	char src[64] = "", dst[64] = "", ip[64] = "", callid[256] = "",
@@ -69,7 +70,7 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 	e.evidence = ev;
 	e.evidence_n = nev;
 	if (ct && ct->n) {
-		ntm = trace_export(ct, tm, TRACE_MAX_MSGS);
+		ntm = trace_export(ct, tm, ta, TRACE_MAX_MSGS);
 	} else if (trace_msg) {
 		memset(tm, 0, 2 * sizeof(tm[0]));
 		tm[0].time_ms = b2bua_wall_ms(b);
@@ -161,6 +162,7 @@ static void call_destroy(void *arg)
 	mem_deref(c->offer);
 	mem_deref(c->a2xx_hdrs);
 	mem_deref(c->a2xx_body);
+	mem_deref(c->ack_ev);
 	mem_deref(c->a_invite);
 	mem_deref(c->snap);
 	trace_reset(&c->trace);

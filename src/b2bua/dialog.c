@@ -2,29 +2,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "b2bua/dialog.h"
 #include "base/mem.h"
 #include "base/sa.h"
+#include "net/rand.h"
 
 void dialog_token(char *buf, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint8_t rnd[64];
-	size_t i;
-
-	if (n > sizeof(rnd))
-		n = sizeof(rnd);
-	if (getrandom(rnd, n, 0) != (ssize_t)n) {
-		/* never expected; fall back to something unique enough */
-		for (i = 0; i < n; i++)
-			rnd[i] = (uint8_t)(((uintptr_t)buf >> (i % 8)) ^
-					   (i * 131u) ^ (uint8_t)rand());
-	}
-	for (i = 0; i < n; i++)
-		buf[i] = hex[rnd[i] & 15];
-	buf[n] = '\0';
+	/* buffered getrandom() bytes: no system call per token */
+	net_rand_token(buf, n + 1);
 }
 
 void dialog_reset(struct dialog *d)

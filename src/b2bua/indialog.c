@@ -399,7 +399,11 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 
 			(void)sa_print(&rx->src, src, sizeof(src));
 			(void)sa_print(&rx->dst, dst, sizeof(dst));
-			if (c->nack_ev < B2BUA_MAX_ACK_EVIDENCE)
+			if (!c->ack_ev)
+				c->ack_ev = mem_zalloc(
+				    B2BUA_MAX_ACK_EVIDENCE * sizeof(*c->ack_ev),
+				    NULL);
+			if (c->ack_ev && c->nack_ev < B2BUA_MAX_ACK_EVIDENCE)
 				snprintf(c->ack_ev[c->nack_ev++],
 					 sizeof(c->ack_ev[0]),
 					 "ACK from %s to %s: ACK %.*s, "
@@ -419,6 +423,12 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 		c->offer = mem_deref(c->offer);
 		c->a2xx_body = mem_deref(c->a2xx_body);
 		c->a2xx_hdrs = mem_deref(c->a2xx_hdrs);
+		/* no 2xx to send again: the INVITE server transaction waits
+		 * out Timer L on its own, slim (tsx_slim()) */
+		if (c->a.inv) {
+			tsx_handler_set(c->a.inv, NULL, NULL);
+			c->a.inv = mem_deref(c->a.inv);
+		}
 		log_debug("call %s: confirmed", c->id);
 		return;
 	}

@@ -2,18 +2,25 @@
 #include "b2bua/trace.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "base/sa.h"
+
+/* An address as recorded: AF_UNSPEC (none), IPv4 or IPv6. */
+union trace_sa {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+};
 
 struct trace_ent {
 	struct le le;
 	int64_t time_ms;
 	char leg;
 	bool sent;
-	char src[TRACE_ADDR_SIZE];
-	char dst[TRACE_ADDR_SIZE];
+	union trace_sa src, dst;
 	size_t len;
 	char msg[]; /* len bytes, NUL-terminated */
 };
@@ -55,11 +62,22 @@ static void evict(struct sip_trace *t, size_t extra)
 	}
 }
 
-static void addr_str(char *buf, const struct sockaddr_storage *sa)
+static void addr_keep(union trace_sa *out, const struct sockaddr_storage *sa)
 {
+	memset(out, 0, sizeof(*out));
+	if (sa && sa->ss_family == AF_INET)
+		memcpy(&out->in4, sa, sizeof(out->in4));
+	else if (sa && sa->ss_family == AF_INET6)
+		memcpy(&out->in6, sa, sizeof(out->in6));
+}
+
+static void addr_str(char *buf, const union trace_sa *a)
+{
+	struct sockaddr_storage ss;
+
 	buf[0] = '\0';
-	if (sa && sa->ss_family != AF_UNSPEC &&
-	    sa_print(sa, buf, TRACE_ADDR_SIZE))
+	if (a->sa.sa_family == AF_UNSPEC || sa_copy(&ss, &a->sa) ||
+	    sa_print(&ss, buf, TRACE_ADDR_SIZE))
 		buf[0] = '\0';
 }
 
@@ -81,8 +99,8 @@ int trace_add(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
 	e->time_ms = time_ms;
 	e->leg = leg;
 	e->sent = sent;
-	addr_str(e->src, src);
-	addr_str(e->dst, dst);
+	addr_keep(&e->src, src);
+	addr_keep(&e->dst, dst);
 	e->len = len;
 	memcpy(e->msg, msg, len);
 	e->msg[len] = '\0';
@@ -100,7 +118,7 @@ void trace_limit(struct sip_trace *t, uint32_t max_n, size_t max_bytes)
 }
 
 size_t trace_export(const struct sip_trace *t, struct alert_trace_msg *out,
-		    size_t max)
+		    struct trace_addrs *addrs, size_t max)
 {
 	struct le *le;
 	size_t n = 0;
@@ -114,8 +132,10 @@ size_t trace_export(const struct sip_trace *t, struct alert_trace_msg *out,
 		out[n].time_ms = e->time_ms;
 		out[n].leg = e->leg;
 		out[n].sent = e->sent;
-		out[n].src = e->src;
-		out[n].dst = e->dst;
+		addr_str(addrs[n].src, &e->src);
+		addr_str(addrs[n].dst, &e->dst);
+		out[n].src = addrs[n].src;
+		out[n].dst = addrs[n].dst;
 		out[n].msg = e->msg;
 		out[n].msg_len = e->len;
 		n++;

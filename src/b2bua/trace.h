@@ -47,9 +47,18 @@ int trace_add(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
 /* Lower the bounds and evict down to them (the first message stays). */
 void trace_limit(struct sip_trace *t, uint32_t max_n, size_t max_bytes);
 
+/* Printed addresses of one exported message. */
+struct trace_addrs {
+	char src[TRACE_ADDR_SIZE];
+	char dst[TRACE_ADDR_SIZE];
+};
+
 /* Point out[0..] at the messages, oldest first (they stay owned by t and
- * valid until it changes). Returns how many were filled (<= max). */
+ * valid until it changes); their addresses are printed into addrs[0..]
+ * (max entries; out[i].src/dst point there). Addresses are kept binary
+ * and printed only here: a trace is recorded for every message, exported
+ * only for an alert. Returns how many were filled (<= max). */
 size_t trace_export(const struct sip_trace *t, struct alert_trace_msg *out,
-		    size_t max);
+		    struct trace_addrs *addrs, size_t max);
 
 #endif

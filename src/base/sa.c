@@ -104,33 +104,86 @@ int sa_parse(struct sockaddr_storage *sa, const char *s, uint16_t def_port)
 	return sa_parse_pl(sa, &pl, def_port);
 }
 
+/* Decimal digits of v at p; returns the end. */
+static char *u16_put(char *p, unsigned v)
+{
+	char t[5];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+/* IPv4 dotted quad at p (no NUL); returns the end. Hot (Via, traces,
+ * SDP): glibc's inet_ntop() goes through sprintf(). */
+static char *in4_put(char *p, const struct sockaddr_storage *sa)
+{
+	const uint8_t *b =
+		(const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = u16_put(p, b[i]);
+	}
+	return p;
+}
+
 int sa_ntop(const struct sockaddr_storage *sa, char *buf, size_t sz)
 {
-	const void *a;
+	char tmp[16], *e;
 
 	if (!sa || !buf)
 		return EINVAL;
-	if (sa->ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)sa)->sin_addr;
-	else if (sa->ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-	else
+	if (sa->ss_family == AF_INET) {
+		e = in4_put(tmp, sa);
+		if ((size_t)(e - tmp) >= sz)
+			return ENOSPC;
+		memcpy(buf, tmp, (size_t)(e - tmp));
+		buf[e - tmp] = '\0';
+		return 0;
+	}
+	if (sa->ss_family != AF_INET6)
 		return EINVAL;
-	return inet_ntop(sa->ss_family, a, buf, (socklen_t)sz) ? 0 : ENOSPC;
+	return inet_ntop(AF_INET6,
+			 &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			 (socklen_t)sz)
+		       ? 0
+		       : ENOSPC;
 }
 
 int sa_print(const struct sockaddr_storage *sa, char *buf, size_t sz)
 {
-	char host[INET6_ADDRSTRLEN];
-	int n, err = sa_ntop(sa, host, sizeof(host));
+	char host[INET6_ADDRSTRLEN], tmp[SA_STRLEN], *p = tmp;
+	size_t hl;
+	int err;
 
-	if (err)
-		return err;
-	if (sa->ss_family == AF_INET6)
-		n = snprintf(buf, sz, "[%s]:%u", host, sa_port(sa));
-	else
-		n = snprintf(buf, sz, "%s:%u", host, sa_port(sa));
-	return (n < 0 || (size_t)n >= sz) ? ENOSPC : 0;
+	if (!buf)
+		return EINVAL;
+	if (sa && sa->ss_family == AF_INET) {
+		p = in4_put(p, sa);
+	} else {
+		err = sa_ntop(sa, host, sizeof(host));
+		if (err)
+			return err;
+		hl = strlen(host);
+		*p++ = '[';
+		memcpy(p, host, hl);
+		p += hl;
+		*p++ = ']';
+	}
+	*p++ = ':';
+	p = u16_put(p, sa_port(sa));
+	if ((size_t)(p - tmp) >= sz)
+		return ENOSPC;
+	memcpy(buf, tmp, (size_t)(p - tmp));
+	buf[p - tmp] = '\0';
+	return 0;
 }
 
 const char *sa_str(const struct sockaddr_storage *sa, char *buf, size_t sz)

@@ -194,6 +194,7 @@ static void ict_recv(struct tsx *ct, struct sip_msg *msg)
 		if (sc < 200 && ct->cancel_wanted && !ct->cancel_sent &&
 		    ct->state == TSX_PROCEEDING)
 			send_cancel(ct);
+		tsx_slim(ct); /* final: the ACK (non-2xx) is all to keep */
 		mem_deref(ct);
 		break;
 	case TSX_COMPLETED:
@@ -230,7 +231,10 @@ static void nict_recv(struct tsx *ct, struct sip_msg *msg)
 					ct->reliable ? 0 : tl->cfg.t4,
 					on_timeout, ct); /* Timer K */
 		}
+		mem_ref(ct);
 		tsx_event_raise(ct, TSX_EV_RESPONSE, msg, sc, 0);
+		tsx_slim(ct);
+		mem_deref(ct);
 		break;
 	default:
 		tl->st.retransmissions_absorbed++;

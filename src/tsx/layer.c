@@ -113,6 +113,7 @@ static void tsx_destroy(void *data)
 	mem_deref(tx->conn);
 	mem_deref(tx->rx.conn);
 	mem_deref(tx->totag);
+	mem_deref(tx->keep);
 }
 
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
@@ -146,6 +147,57 @@ void tsx_link(struct tsx *tx)
 {
 	hash_append(tx->tl->ht, tx->key, &tx->le, mem_ref(tx));
 	list_append(&tx->tl->all, &tx->le_all, tx);
+}
+
+void tsx_slim(struct tsx *tx)
+{
+	bool server = tx->kind == TSX_IST || tx->kind == TSX_NIST;
+	struct sip_via v;
+	struct pl pl;
+	char *k;
+
+	if (!tx->req || tx->method == SIP_METHOD_UNKNOWN)
+		return;
+	switch (tx->state) {
+	case TSX_COMPLETED:
+	case TSX_CONFIRMED:
+		break;
+	case TSX_ACCEPTED:
+		if (tx->kind == TSX_IST && tx->h)
+			return;
+		break;
+	default:
+		return;
+	}
+	if (server) {
+		if (tx->rfc2543)
+			return;
+		/* a private copy of the top Via element, decoded again */
+		k = mem_alloc(tx->via.raw.l + 1, NULL);
+		if (!k)
+			return;
+		memcpy(k, tx->via.raw.p, tx->via.raw.l);
+		k[tx->via.raw.l] = '\0';
+		pl_set(&pl, k, tx->via.raw.l);
+		if (sip_via_decode(&v, &pl) ||
+		    !pl_eq(&v.branch, &tx->branch)) {
+			mem_deref(k);
+			return;
+		}
+		tx->via = v;
+		tx->branch = v.branch;
+		/* Accepted: the TU (gone) sent the 2xx; nothing resends */
+		if (tx->state == TSX_ACCEPTED)
+			tx->resp = mem_deref(tx->resp);
+	} else {
+		k = pl_strdup(&tx->branch);
+		if (!k)
+			return;
+		pl_set_str(&tx->branch, k);
+		tx->req_mb = mem_deref(tx->req_mb);
+	}
+	tx->keep = k;
+	tx->req = mem_deref(tx->req);
 }
 
 void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,
@@ -183,12 +235,16 @@ void tsx_terminate(struct tsx *tx)
 struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
 			    enum sip_method method)
 {
+	uint32_t key = tsx_key_branch(branch);
 	struct le *le;
 
-	LIST_FOREACH(hash_bucket(tl->ht, tsx_key_branch(branch)), le)
+	LIST_FOREACH(hash_bucket(tl->ht, key), le)
 	{
 		struct tsx *tx = le->data;
 
+		/* the whole key first: no access to the branch's bytes */
+		if (tx->key != key)
+			continue;
 		if (tx->kind != TSX_ICT && tx->kind != TSX_NICT)
 			continue;
 		if (tx->method == method && pl_eq(&tx->branch, branch))
@@ -264,6 +320,8 @@ void tsx_handler_set(struct tsx *tx, tsx_h *h, void *arg)
 		return;
 	tx->h = h;
 	tx->arg = arg;
+	if (!h)
+		tsx_slim(tx); /* e.g. an INVITE server in Accepted */
 }
 
 enum tsx_kind tsx_kind_get(const struct tsx *tx)

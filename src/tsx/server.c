@@ -201,15 +201,19 @@ struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
 	const struct sip_via *via;
 	bool rfc3261;
 	struct le *le;
+	uint32_t key;
 
 	if (sip_msg_via(msg, &via))
 		return NULL;
 	rfc3261 = sip_via_branch_is_rfc3261(via);
-	LIST_FOREACH(hash_bucket(tl->ht, rfc3261 ? tsx_key_branch(&via->branch)
-						 : key_2543(msg)),
-		     le)
+	key = rfc3261 ? tsx_key_branch(&via->branch) : key_2543(msg);
+	LIST_FOREACH(hash_bucket(tl->ht, key), le)
 	{
 		struct tsx *st = le->data;
+
+		/* the whole key first: no access to the request's bytes */
+		if (st->key != key)
+			continue;
 
 		if (st->kind != TSX_IST && st->kind != TSX_NIST)
 			continue;
@@ -362,6 +366,8 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	}
 	if (err)
 		tsx_fail_later(st, err);
+	else
+		tsx_slim(st); /* a final answer: only resends are left */
 	return err;
 }
 
@@ -376,6 +382,8 @@ int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
 		return EINVAL;
 	if (!st->tl || st->state == TSX_TERMINATED)
 		return ESHUTDOWN;
+	if (!st->req)
+		return EPROTO; /* slim: its final answer went */
 	err = tsx_resp_build(&mb, st->req, &st->via, &st->rx, scode, reason,
 			     st->totag, hdrs, ctype, body);
 	if (err)

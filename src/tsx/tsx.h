@@ -26,6 +26,15 @@
  * calls tsx_handler_set(tx, NULL, NULL) then mem_deref(). Every function
  * is safe on a terminated transaction (it returns ESHUTDOWN or does
  * nothing). Single-threaded: everything runs on the SIP loop.
+ *
+ * Memory: a transaction waiting out its last timer (Completed,
+ * Confirmed, Accepted; up to 64*T1) drops its parsed request and keeps
+ * only the branch/Via to match and the bytes it may resend (the last
+ * response, a non-2xx's ACK). An INVITE server transaction in Accepted
+ * keeps its request while the TU holds a handler (the TU may send its
+ * 2xx again) and drops it when the TU lets go (tsx_handler_set() with
+ * NULL). RFC 2543 server transactions and unknown methods keep it (they
+ * match on its fields).
  */
 #ifndef TRUNKD_TSX_TSX_H
 #define TRUNKD_TSX_TSX_H
@@ -154,7 +163,8 @@ void tsx_layer_stats(const struct tsx_layer *tl, struct tsx_stats *st);
  * 1xx keeps the transaction proceeding; >= 200 is final. Returns 0,
  * EINVAL (scode out of 100..699, or not a server transaction), EPROTO (a
  * final response was already sent; except further 2xx on an INVITE,
- * which are sent), ESHUTDOWN (terminated), ENOMEM or a transport errno. */
+ * which are sent; and once the request was dropped, see Memory above),
+ * ESHUTDOWN (terminated), ENOMEM or a transport errno. */
 int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
 	      const char *hdrs, const char *ctype, const struct pl *body);
 
@@ -210,7 +220,8 @@ void tsx_handler_set(struct tsx *tx, tsx_h *h, void *arg);
 enum tsx_kind tsx_kind_get(const struct tsx *tx);
 enum tsx_state tsx_state_get(const struct tsx *tx);
 const char *tsx_state_name(enum tsx_state st);
-/* The request that created tx (client: the one sent). */
+/* The request that created tx (client: the one sent); NULL once the
+ * transaction dropped it (see Memory above). */
 struct sip_msg *tsx_request_msg(const struct tsx *tx);
 /* Last status code sent (server) or received (client), 0 if none. */
 uint16_t tsx_scode(const struct tsx *tx);

@@ -25,8 +25,12 @@ struct tsx {
 	enum tsx_kind kind;
 	enum tsx_state state;
 	enum sip_method method; /* of the request (CSeq method) */
-	struct sip_msg *req;	/* ref: the request */
-	struct pl branch;	/* slice of req's top Via branch */
+	struct sip_msg *req;	/* ref: the request; NULL once slim */
+	struct pl branch;	/* slice of req's top Via branch, or of
+				   keep once slim */
+	char *keep;		/* owned, once slim: server: the top Via
+				   element (via points into it); client:
+				   the branch */
 	bool rfc2543;		/* server: no magic cookie: match by
 				   fields, hashed by Call-ID */
 	uint32_t key;
@@ -63,6 +67,14 @@ struct tsx {
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
 	      struct sip_msg *req);
 void tsx_link(struct tsx *tx);
+/* Waiting out a last timer (Completed, Confirmed, Accepted): drop the
+ * parsed request (and a client's request bytes; an INVITE server's
+ * response once Accepted), keep the matching key and what a timer or a
+ * retransmitted message resends. Not for RFC 2543 server transactions or
+ * unknown methods (matched on the request's fields), nor for an INVITE
+ * server transaction in Accepted while the TU holds a handler (it may
+ * send its 2xx again). Idempotent. */
+void tsx_slim(struct tsx *tx);
 void tsx_terminate(struct tsx *tx);
 void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,
 		     uint16_t scode, int err);

@@ -18,6 +18,7 @@
 static void test_trace_bounds(void **state)
 {
 	struct alert_trace_msg out[TRACE_MAX_MSGS];
+	struct trace_addrs ta[TRACE_MAX_MSGS];
 	struct sockaddr_storage a, b;
 	struct sip_trace t;
 	char msg[64];
@@ -36,7 +37,7 @@ static void test_trace_bounds(void **state)
 				 0);
 	}
 	/* at most 4: the pinned INVITE and the 3 newest */
-	n = trace_export(&t, out, TRACE_MAX_MSGS);
+	n = trace_export(&t, out, ta, TRACE_MAX_MSGS);
 	assert_int_equal(n, 4);
 	assert_string_equal(out[0].msg, "INVITE x");
 	assert_string_equal(out[0].src, "192.0.2.1:5060");
@@ -53,21 +54,21 @@ static void test_trace_bounds(void **state)
 	assert_int_equal(trace_add(&t, 2000, 'A', true, NULL, NULL, msg, 60),
 			 0);
 	trace_limit(&t, 4, 70);
-	n = trace_export(&t, out, TRACE_MAX_MSGS);
+	n = trace_export(&t, out, ta, TRACE_MAX_MSGS);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[1].msg_len, 60);
 	trace_limit(&t, 4, 20);
-	assert_int_equal(trace_export(&t, out, TRACE_MAX_MSGS), 1);
+	assert_int_equal(trace_export(&t, out, ta, TRACE_MAX_MSGS), 1);
 	assert_int_equal(trace_add(&t, 2001, 'B', false, NULL, NULL, msg, 60),
 			 0);
-	n = trace_export(&t, out, TRACE_MAX_MSGS);
+	n = trace_export(&t, out, ta, TRACE_MAX_MSGS);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[1].msg_len, 20);
-	assert_int_equal(trace_export(&t, out, 1), 1);
+	assert_int_equal(trace_export(&t, out, ta, 1), 1);
 	assert_int_equal(trace_add(NULL, 0, 'A', true, NULL, NULL, "x", 1),
 			 EINVAL);
 	trace_reset(&t);
-	assert_int_equal(trace_export(&t, out, TRACE_MAX_MSGS), 0);
+	assert_int_equal(trace_export(&t, out, ta, TRACE_MAX_MSGS), 0);
 	assert_int_equal(t.bytes, 0);
 }
 

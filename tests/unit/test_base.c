@@ -7,7 +7,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -134,6 +136,54 @@ static void test_buf(void **state)
 	mem_deref(b);
 }
 
+/* buf_printf() against snprintf(): the fast path (no flags or width)
+ * and the vsnprintf() fallback print the same; a NUL follows the text. */
+#define BUF_CMP(...)                                                       \
+	do {                                                               \
+		char want[256];                                            \
+		struct buf *cb = buf_alloc(1);                             \
+		struct pl got;                                             \
+		int wn = snprintf(want, sizeof(want), __VA_ARGS__);        \
+		assert_non_null(cb);                                       \
+		assert_int_equal(buf_write_str(cb, ">"), 0);               \
+		assert_int_equal(buf_printf(cb, __VA_ARGS__), 0);          \
+		got = buf_pl(cb);                                          \
+		assert_int_equal(got.l, (size_t)wn + 1);                   \
+		assert_memory_equal(got.p + 1, want, (size_t)wn);          \
+		assert_int_equal(cb->data[cb->pos], 0);                    \
+		mem_deref(cb);                                             \
+	} while (0)
+
+static void test_buf_printf(void **state)
+{
+	const char *volatile nul = NULL; /* an empty pl's p */
+	struct pl pl = PL("abcdef");
+
+	(void)state;
+	BUF_CMP("plain text, no conversion");
+	BUF_CMP("%s|%.*s|%.3s|%%|%c", "str", 4, "truncated", "abcdef", 'Z');
+	BUF_CMP("%.*s", (int)pl.l, pl.p);
+	BUF_CMP("[%.*s]", 0, nul);
+	BUF_CMP("[%.*s]", -1, "negative precision: whole");
+	BUF_CMP("%d %d %d %i", 0, -1, 2147483647, -2147483647 - 1);
+	BUF_CMP("%u %u %x %x", 0u, 4294967295u, 0u, 0xdeadbeefu);
+	BUF_CMP("%ld %lu %lld %llu", -9223372036854775807L - 1,
+		18446744073709551615UL, -5LL, 18446744073709551615ULL);
+	BUF_CMP("%zu %zd %lx", (size_t)12345, (ssize_t)-7, 0xabcUL);
+	BUF_CMP("%hu %hd %hhu %hhd", (unsigned short)65535, (short)-2,
+		(unsigned char)255, (signed char)-3);
+	BUF_CMP("SIP/2.0 %u %s\r\nCSeq: %u %.*s\r\n", 200u, "OK", 7u, 6,
+		"INVITEX");
+	/* the fallback: flags, width, precision on numbers, %p, %f */
+	BUF_CMP("%02x|%5u|%-4s|%.3d|%+d", 7u, 42u, "ab", 5, 3);
+	BUF_CMP("%08.3f %s", 3.14159, "x");
+	BUF_CMP("%s %u then %5u", "fast first", 1u, 7u);
+	/* a long string grows the buffer */
+	BUF_CMP("%s%s%s", "0123456789012345678901234567890123456789",
+		"0123456789012345678901234567890123456789",
+		"0123456789012345678901234567890123456789");
+}
+
 static void test_clock_mock(void **state)
 {
 	(void)state;
@@ -184,6 +234,26 @@ static void test_sa(void **state)
 	assert_int_equal(sa_parse(&sa, "[[::1]]:5", 1), EINVAL);
 	assert_int_equal(sa_parse(&sa, "", 1), EINVAL);
 	assert_int_equal(sa_parse(&sa, NULL, 1), EINVAL);
+
+	/* the hand-made IPv4 printer: extremes, exact fit, too small */
+	assert_int_equal(sa_parse(&sa, "255.255.255.255:65535", 1), 0);
+	assert_int_equal(sa_print(&sa, buf, 22), 0);
+	assert_string_equal(buf, "255.255.255.255:65535");
+	assert_int_equal(sa_print(&sa, buf, 21), ENOSPC);
+	assert_int_equal(sa_ntop(&sa, buf, 16), 0);
+	assert_string_equal(buf, "255.255.255.255");
+	assert_int_equal(sa_ntop(&sa, buf, 15), ENOSPC);
+	assert_int_equal(sa_parse(&sa, "0.0.0.0:0", 1), 0);
+	assert_int_equal(sa_print(&sa, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0.0.0.0:0");
+	assert_int_equal(sa_parse(&sa, "10.100.7.99:50", 1), 0);
+	assert_int_equal(sa_print(&sa, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10.100.7.99:50");
+	assert_int_equal(sa_print(&sa, NULL, 10), EINVAL);
+	assert_int_equal(sa_parse(&sa, "[2001:db8::ff]:1", 1), 0);
+	assert_int_equal(sa_print(&sa, buf, 17), 0);
+	assert_string_equal(buf, "[2001:db8::ff]:1");
+	assert_int_equal(sa_print(&sa, buf, 16), ENOSPC);
 }
 
 /* sa_set, sa_copy, sa_str, sa_isset, sa_eq/sa_eq_addr and sa_hash (the
@@ -258,6 +328,7 @@ int main(void)
 		LEAKCHECK_TEST(test_pl),
 		LEAKCHECK_TEST(test_list_hash),
 		LEAKCHECK_TEST(test_buf),
+		LEAKCHECK_TEST(test_buf_printf),
 		LEAKCHECK_TEST(test_clock_mock),
 		LEAKCHECK_TEST(test_sa),
 		LEAKCHECK_TEST(test_sa_net),

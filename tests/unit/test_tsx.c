@@ -1038,6 +1038,145 @@ static void test_ist_drop(void **state)
 	assert_int_equal(tsx_reply(fx.st, 486, NULL, NULL, NULL, NULL), 0);
 }
 
+/* Transactions waiting out their last timer keep only what they need:
+ * the parsed request is gone (tsx_request_msg() NULL, fewer bytes held),
+ * matching and resending work as before. */
+static size_t live_bytes(void)
+{
+	struct mem_stat ms;
+
+	mem_stat_get(&ms);
+	return ms.bytes;
+}
+
+static void test_slim(void **state)
+{
+	struct tsx *ct = NULL;
+	struct buf *mb;
+	char buf[2048], first[2048];
+	struct tsx_stats st;
+	size_t before;
+
+	(void)state;
+	/* NIST: final sent -> slim; a retransmission gets the same bytes */
+	inject_options("z9hG4bKslim1");
+	assert_non_null(tsx_request_msg(fx.st));
+	before = live_bytes();
+	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL), 0);
+	assert_null(tsx_request_msg(fx.st));
+	assert_true(live_bytes() < before);
+	assert_true(peer_recv(first, sizeof(first), 1000) > 0);
+	inject_options("z9hG4bKslim1");
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_string_equal(buf, first);
+	assert_int_equal(fx.nreq, 1);
+	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL),
+			 EPROTO);
+	/* another sent-by with the same branch is not a retransmission */
+	inject("OPTIONS sip:trunk.example SIP/2.0\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.2:%u;branch=z9hG4bKslim1\r\n"
+	       "From: <sip:mon@pbx.example>;tag=o1\r\n"
+	       "To: <sip:trunk.example>\r\nCall-ID: opt-1@pbx\r\n"
+	       "CSeq: 7 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+	       peer_port());
+	assert_int_equal(fx.nreq, 2);
+	assert_int_equal(tsx_reply(fx.st, 404, NULL, NULL, NULL, NULL), 0);
+	peer_drain();
+
+	/* IST non-2xx: Completed -> slim; Timer G resends, ACK matches */
+	inject_invite("z9hG4bKslim2", 1);
+	assert_int_equal(tsx_reply(fx.st, 486, NULL, NULL, NULL, NULL), 0);
+	assert_null(tsx_request_msg(fx.st));
+	assert_int_equal(step(T1, NULL, 0), 1);
+	inject_ack("z9hG4bKslim2", tsx_totag(fx.st));
+	assert_int_equal(tsx_state_get(fx.st), TSX_CONFIRMED);
+	assert_int_equal(fx.nack, 0);
+	peer_drain();
+
+	/* IST 2xx: the request stays while the TU holds a handler (it may
+	 * send its 2xx again), goes when it lets go */
+	inject("INVITE sip:+15005550001@trunk.example SIP/2.0\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKslim3;rport\r\n"
+	       "Via: SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bKup\r\n"
+	       "From: <sip:alice@pbx.example>;tag=ft1\r\n"
+	       "To: <sip:+15005550001@trunk.example>\r\n"
+	       "Call-ID: call-1@pbx\r\nCSeq: 1 INVITE\r\n"
+	       "Content-Length: 0\r\n\r\n",
+	       peer_port());
+	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL), 0);
+	assert_int_equal(tsx_state_get(fx.st), TSX_ACCEPTED);
+	assert_non_null(tsx_request_msg(fx.st));
+	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL), 0);
+	before = live_bytes();
+	tsx_handler_set(fx.st, NULL, NULL);
+	assert_null(tsx_request_msg(fx.st));
+	assert_true(live_bytes() < before);
+	assert_int_equal(tsx_reply(fx.st, 200, NULL, NULL, NULL, NULL),
+			 EPROTO);
+	/* INVITE retransmission absorbed; CANCEL matched, answered 200 */
+	inject("INVITE sip:+15005550001@trunk.example SIP/2.0\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKslim3;rport\r\n"
+	       "Via: SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bKup\r\n"
+	       "From: <sip:alice@pbx.example>;tag=ft1\r\n"
+	       "To: <sip:+15005550001@trunk.example>\r\n"
+	       "Call-ID: call-1@pbx\r\nCSeq: 1 INVITE\r\n"
+	       "Content-Length: 0\r\n\r\n",
+	       peer_port());
+	assert_int_equal(fx.nreq, 4);
+	inject_cancel("z9hG4bKslim3");
+	tsx_layer_stats(fx.tl, &st);
+	assert_int_equal(st.cancels_matched, 1);
+	peer_drain();
+
+	/* ICT 2xx: slim, 2xx retransmissions still reach the TU */
+	mb = make_request("INVITE", "z9hG4bKslim4");
+	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
+				     (struct sockaddr *)&fx.paddr, NULL,
+				     false, on_tsx, &fx.ev),
+			 0);
+	mem_deref(mb);
+	assert_non_null(tsx_request_msg(ct));
+	fx.ev.n[TSX_EV_RESPONSE] = 0;
+	inject_response("z9hG4bKslim4", 200, "INVITE");
+	assert_null(tsx_request_msg(ct));
+	inject_response("z9hG4bKslim4", 200, "INVITE");
+	assert_int_equal(fx.ev.n[TSX_EV_RESPONSE], 2);
+	ct = mem_deref(ct);
+
+	/* ICT non-2xx: slim, a retransmitted final is ACKed again */
+	mb = make_request("INVITE", "z9hG4bKslim5");
+	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
+				     (struct sockaddr *)&fx.paddr, NULL,
+				     false, on_tsx, &fx.ev),
+			 0);
+	mem_deref(mb);
+	peer_drain();
+	inject_response("z9hG4bKslim5", 503, "INVITE");
+	assert_null(tsx_request_msg(ct));
+	assert_true(peer_recv(first, sizeof(first), 1000) > 0);
+	assert_non_null(strstr(first, "ACK sip:"));
+	inject_response("z9hG4bKslim5", 503, "INVITE");
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_string_equal(buf, first);
+	ct = mem_deref(ct);
+
+	/* NICT: Completed -> slim, retransmitted final absorbed */
+	mb = make_request("BYE", "z9hG4bKslim6");
+	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
+				     (struct sockaddr *)&fx.paddr, NULL,
+				     false, on_tsx, &fx.ev),
+			 0);
+	mem_deref(mb);
+	fx.ev.n[TSX_EV_RESPONSE] = 0;
+	inject_response("z9hG4bKslim6", 200, "BYE");
+	assert_int_equal(tsx_state_get(ct), TSX_COMPLETED);
+	assert_null(tsx_request_msg(ct));
+	inject_response("z9hG4bKslim6", 200, "BYE");
+	assert_int_equal(fx.ev.n[TSX_EV_RESPONSE], 1);
+	ct = mem_deref(ct);
+	peer_drain();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1061,6 +1200,7 @@ int main(void)
 		TEST(test_cancel_without_handler),
 		TEST(test_rfc2543_fallback),
 		TEST(test_branch_and_sentby),
+		TEST(test_slim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
