@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "b2bua/b2bua_int.h"
+#include "net/rand.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -89,7 +89,7 @@ static void targets_pick(struct call *c)
 		i = j;
 		while (n && c->ntgts < B2BUA_MAX_TARGETS) {
 			uint64_t total = 0, pick;
-			uint32_t rnd = 0;
+			uint32_t rnd = net_rand_u32();
 			size_t k;
 
 			for (k = 0; k < n; k++)
@@ -97,8 +97,6 @@ static void targets_pick(struct call *c)
 							? grp[k]->weight
 							: 0) +
 					 1;
-			if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-				rnd = (uint32_t)rand();
 			pick = rnd % total;
 			for (k = 0; k < n - 1; k++) {
 				uint64_t w = (uint64_t)(grp[k]->weight > 0
