@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(
 	build-essential cmake pkg-config git ca-certificates clang
-	libclang-rt-14-dev valgrind
+	libclang-rt-14-dev valgrind clang-format
 	libuv1-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libhiredis-dev libssl-dev libc-ares-dev libcurl4-openssl-dev
 	libsrtp2-dev libpcap-dev libcmocka-dev

@@ -16,7 +16,7 @@
 #include "policy/numbering.h"
 
 static void evidence(struct admit_req *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 static void evidence(struct admit_req *r, const char *fmt, ...)
 {
@@ -75,9 +75,11 @@ static int src_ip(const struct admit_req *r, char *buf, size_t sz)
 {
 	const struct sockaddr_storage *ss = &r->rx->src;
 	const void *a =
-	    ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+		ss->ss_family == AF_INET6
+			? (const void *)&((const struct sockaddr_in6 *)ss)
+				  ->sin6_addr
+			: (const void *)&((const struct sockaddr_in *)ss)
+				  ->sin_addr;
 
 	return inet_ntop(ss->ss_family, a, buf, (socklen_t)sz) ? 0 : EINVAL;
 }
@@ -109,7 +111,7 @@ enum admit_verdict admit_acl(struct admit_ctx *ctx, struct admit_req *r)
 		addr = &s6->sin6_addr;
 		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 			if (snapshot_trunk_ip_allowed(
-				t, AF_INET, s6->sin6_addr.s6_addr + 12))
+				    t, AF_INET, s6->sin6_addr.s6_addr + 12))
 				return ADMIT_NEXT;
 		}
 	} else {
@@ -432,8 +434,8 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 				continue;
 			offers[n].pt = (uint8_t)m->fmts[k].pt;
 			offers[n].name = m->fmts[k].rtpmap
-					     ? m->fmts[k].name
-					     : (struct pl)PL_INIT;
+						 ? m->fmts[k].name
+						 : (struct pl)PL_INIT;
 			n++;
 		}
 		if (codec_filter(r->trunk->codecs, offers, n, kept, &nkept))
@@ -445,8 +447,8 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 	if (!any) {
 		evidence(r, "The offer has no codec of the trunk's list (%s)",
 			 r->trunk->codecs && *r->trunk->codecs
-			     ? r->trunk->codecs
-			     : CODEC_DEFAULT);
+				 ? r->trunk->codecs
+				 : CODEC_DEFAULT);
 		mem_deref(rw);
 		return reject(r, 39010);
 	}
@@ -464,17 +466,17 @@ nomem:
 }
 
 const struct admit_phase admit_phases[] = {
-    {.name = "domain", .fn = admit_domain},
-    {.name = "max-forwards", .fn = admit_maxfwd},
-    {.name = "acl", .fn = admit_acl},
-    {.name = "digest", .fn = admit_digest},
-    {.name = "e164", .fn = admit_e164},
-    {.name = "trial", .fn = admit_trial},
-    {.name = "deny", .fn = admit_deny},
-    {.name = "geo", .fn = admit_geo},
-    {.name = "cps", .fn = admit_cps},
-    {.name = "channels", .fn = admit_channels},
-    {.name = "sdp", .fn = admit_sdp},
+	{.name = "domain", .fn = admit_domain},
+	{.name = "max-forwards", .fn = admit_maxfwd},
+	{.name = "acl", .fn = admit_acl},
+	{.name = "digest", .fn = admit_digest},
+	{.name = "e164", .fn = admit_e164},
+	{.name = "trial", .fn = admit_trial},
+	{.name = "deny", .fn = admit_deny},
+	{.name = "geo", .fn = admit_geo},
+	{.name = "cps", .fn = admit_cps},
+	{.name = "channels", .fn = admit_channels},
+	{.name = "sdp", .fn = admit_sdp},
 };
 const unsigned admit_nphases = sizeof(admit_phases) / sizeof(admit_phases[0]);
 

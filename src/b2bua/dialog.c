@@ -278,17 +278,17 @@ int dialog_request_print(struct buf *mb, const struct dialog *d,
 			 method, d->rtarget, tpn, via_hostport, branch);
 	if (!err && d->routes)
 		err = buf_printf(mb, "Route: %s\r\n", d->routes);
-	err =
-	    err ? err
-		: buf_printf(mb,
-			     "Max-Forwards: %d\r\n"
-			     "From: %s;tag=%s\r\n"
-			     "To: %s%s%s\r\n"
-			     "Call-ID: %s\r\n"
-			     "CSeq: %u %s\r\n",
-			     maxfwd < 0 ? 70 : maxfwd, d->luri, d->ltag,
-			     d->ruri, d->rtag ? ";tag=" : "",
-			     d->rtag ? d->rtag : "", d->callid, cseq, method);
+	err = err ? err
+		  : buf_printf(mb,
+			       "Max-Forwards: %d\r\n"
+			       "From: %s;tag=%s\r\n"
+			       "To: %s%s%s\r\n"
+			       "Call-ID: %s\r\n"
+			       "CSeq: %u %s\r\n",
+			       maxfwd < 0 ? 70 : maxfwd, d->luri, d->ltag,
+			       d->ruri, d->rtag ? ";tag=" : "",
+			       d->rtag ? d->rtag : "", d->callid, cseq,
+			       method);
 	if (!err && hdrs)
 		err = buf_write_str(mb, hdrs);
 	if (!err && body && body->l && ctype)

@@ -83,9 +83,10 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 					      c->contact_a);
 		else
 			n += (size_t)snprintf(
-			    buf, sz, "Contact: <sip:%s@%s%s>\r\n", c->token,
-			    c->b->hostport,
-			    to->dlg.tp == SIP_TP_TCP ? ";transport=tcp" : "");
+				buf, sz, "Contact: <sip:%s@%s%s>\r\n",
+				c->token, c->b->hostport,
+				to->dlg.tp == SIP_TP_TCP ? ";transport=tcp"
+							 : "");
 	}
 	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]) && n < sz; i++)
 		for (h = sip_msg_hdr(msg, pass[i]); h && n < sz;
@@ -95,9 +96,9 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 					      PL_ARG(&h->val));
 	h = sip_msg_hdr_name(msg, &info_pkg);
 	if (h && n < sz)
-		n +=
-		    (size_t)snprintf(buf + n, sz - n, "Info-Package: %.*s\r\n",
-				     PL_ARG(&h->val));
+		n += (size_t)snprintf(buf + n, sz - n,
+				      "Info-Package: %.*s\r\n",
+				      PL_ARG(&h->val));
 	return n < sz ? 0 : EMSGSIZE;
 }
 
@@ -131,15 +132,15 @@ static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		}
 		if (pass_hdrs(c, r->from, resp,
 			      (is_inv || r->method == SIP_METHOD_UPDATE) &&
-				  resp->scode < 300,
+				      resp->scode < 300,
 			      hdrs, sizeof(hdrs)))
 			hdrs[0] = '\0';
 		snprintf(reason, sizeof(reason), "%.*s",
 			 PL_ARG(&resp->reason));
 		(void)call_body_cross(c, r->to, resp, &body, &tmp);
 		(void)call_reply(
-		    c, r->from, r->st, resp->scode, reason, hdrs,
-		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
+			c, r->from, r->st, resp->scode, reason, hdrs,
+			body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
 		tmp = mem_deref(tmp);
 		if (resp->scode >= 200) {
 			tsx_handler_set(r->st, NULL, NULL);
@@ -253,8 +254,8 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 		to->inv_cseq = r->to_cseq;
 	}
 	method = msg->method == SIP_METHOD_UNKNOWN
-		     ? NULL
-		     : sip_method_name(msg->method);
+			 ? NULL
+			 : sip_method_name(msg->method);
 	{
 		char mname[32];
 
@@ -394,15 +395,16 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 	    msg->cseq.num == l->inv_cseq) {
 		if (!ack_routed(c, msg)) {
 			const struct sip_hdr *rt =
-			    sip_msg_hdr(msg, SIP_HDR_ROUTE);
+				sip_msg_hdr(msg, SIP_HDR_ROUTE);
 			char src[64] = "?", dst[64] = "?";
 
 			(void)sa_print(&rx->src, src, sizeof(src));
 			(void)sa_print(&rx->dst, dst, sizeof(dst));
 			if (!c->ack_ev)
-				c->ack_ev = mem_zalloc(
-				    B2BUA_MAX_ACK_EVIDENCE * sizeof(*c->ack_ev),
-				    NULL);
+				c->ack_ev =
+					mem_zalloc(B2BUA_MAX_ACK_EVIDENCE *
+							   sizeof(*c->ack_ev),
+						   NULL);
 			if (c->ack_ev && c->nack_ev < B2BUA_MAX_ACK_EVIDENCE)
 				snprintf(c->ack_ev[c->nack_ev++],
 					 sizeof(c->ack_ev[0]),
@@ -447,9 +449,9 @@ void indialog_ack(struct leg *l, struct sip_msg *msg,
 
 			(void)call_body_cross(c, l, msg, &body, &tmp);
 			(void)call_send_ack(
-			    c, r->to, r->to_cseq,
-			    body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL,
-			    &body);
+				c, r->to, r->to_cseq,
+				body.l ? ctype_of(msg, ct, sizeof(ct)) : NULL,
+				&body);
 			mem_deref(tmp);
 			r->ack_wait = false;
 			if (!r->ct)

@@ -94,15 +94,16 @@ static void targets_pick(struct call *c)
 
 			for (k = 0; k < n; k++)
 				total += (uint64_t)(grp[k]->weight > 0
-							? grp[k]->weight
-							: 0) +
+							    ? grp[k]->weight
+							    : 0) +
 					 1;
 			pick = rnd % total;
 			for (k = 0; k < n - 1; k++) {
-				uint64_t w = (uint64_t)(grp[k]->weight > 0
-							    ? grp[k]->weight
-							    : 0) +
-					     1;
+				uint64_t w =
+					(uint64_t)(grp[k]->weight > 0
+							   ? grp[k]->weight
+							   : 0) +
+					1;
 				if (pick < w)
 					break;
 				pick -= w;
@@ -229,15 +230,16 @@ static int carrier_send(struct call *c)
 	c->bl.dlg.conn = mem_deref(c->bl.dlg.conn);
 	c->bl.inv_cseq = ++c->bl.dlg.lcseq;
 
-	n += (size_t)snprintf(
-	    hdrs + n, sizeof(hdrs) - n, "Contact: <sip:%s@%s%s>\r\n", c->token,
-	    c->b->hostport, tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n,
+			      "Contact: <sip:%s@%s%s>\r\n", c->token,
+			      c->b->hostport,
+			      tp == SIP_TP_TCP ? ";transport=tcp" : "");
 	/* what the carrier needs of the PBX's request: options, identity */
 	if (c->a_invite) {
 		static const enum sip_hdr_id pass[] = {
-		    SIP_HDR_SUPPORTED,	     SIP_HDR_REQUIRE,
-		    SIP_HDR_ALLOW,	     SIP_HDR_PRIVACY,
-		    SIP_HDR_SESSION_EXPIRES, SIP_HDR_MIN_SE};
+			SIP_HDR_SUPPORTED,	 SIP_HDR_REQUIRE,
+			SIP_HDR_ALLOW,		 SIP_HDR_PRIVACY,
+			SIP_HDR_SESSION_EXPIRES, SIP_HDR_MIN_SE};
 
 		for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
 			const struct sip_hdr *h;
@@ -246,8 +248,9 @@ static int carrier_send(struct call *c)
 			     h && n < sizeof(hdrs) - 1;
 			     h = sip_msg_hdr_next(c->a_invite, h))
 				n += (size_t)snprintf(
-				    hdrs + n, sizeof(hdrs) - n, "%s: %.*s\r\n",
-				    sip_hdr_name(pass[i]), PL_ARG(&h->val));
+					hdrs + n, sizeof(hdrs) - n,
+					"%s: %.*s\r\n", sip_hdr_name(pass[i]),
+					PL_ARG(&h->val));
 		}
 	}
 	if (n >= sizeof(hdrs))
@@ -418,8 +421,8 @@ static int a_hdrs(struct call *c, struct sip_msg *resp, char *buf, size_t sz)
 	n = (size_t)snprintf(buf, sz, "Contact: %s\r\nRecord-Route: %s\r\n",
 			     c->contact_a, c->rr_a);
 	static const enum sip_hdr_id pass[] = {
-	    SIP_HDR_RSEQ, SIP_HDR_REQUIRE, SIP_HDR_SUPPORTED, SIP_HDR_ALLOW,
-	    SIP_HDR_SESSION_EXPIRES};
+		SIP_HDR_RSEQ, SIP_HDR_REQUIRE, SIP_HDR_SUPPORTED,
+		SIP_HDR_ALLOW, SIP_HDR_SESSION_EXPIRES};
 	for (size_t i = 0; resp && i < sizeof(pass) / sizeof(pass[0]); i++)
 		for (h = sip_msg_hdr(resp, pass[i]); h && n < sz;
 		     h = sip_msg_hdr_next(resp, h))
@@ -531,8 +534,8 @@ static void b_response(struct call *c, struct sip_msg *resp)
 			return;
 		(void)call_body_cross(c, &c->bl, resp, &body, &tmp);
 		(void)call_reply(
-		    c, &c->a, c->a.inv, sc, NULL, hdrs,
-		    body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
+			c, &c->a, c->a.inv, sc, NULL, hdrs,
+			body.l ? ctype_of(resp, ct, sizeof(ct)) : NULL, &body);
 		mem_deref(tmp);
 		c->state = CALL_EARLY;
 		return;
@@ -577,8 +580,8 @@ static void b_inv_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 		else if (c->state == CALL_TRYING || c->state == CALL_EARLY)
 			target_next(c, ev->scode,
 				    ev->type == TSX_EV_TIMEOUT
-					? "timeout"
-					: "transport error");
+					    ? "timeout"
+					    : "transport error");
 		break;
 	case TSX_EV_TERMINATED:
 		tsx_handler_set(tx, NULL, NULL);

@@ -123,7 +123,7 @@ static void tstat_retire(void *arg)
 
 	pthread_mutex_lock(&stat_lock);
 	retired_blocks +=
-	    atomic_load_explicit(&t->blocks, memory_order_relaxed);
+		atomic_load_explicit(&t->blocks, memory_order_relaxed);
 	retired_bytes += atomic_load_explicit(&t->bytes, memory_order_relaxed);
 	for (pp = &stat_list; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
@@ -180,8 +180,8 @@ static inline void stat_add(struct mem_tstat *t, size_t off, ssize_t d)
 	}
 	c = (_Atomic ssize_t *)((char *)t + off);
 	atomic_store_explicit(
-	    c, atomic_load_explicit(c, memory_order_relaxed) + d,
-	    memory_order_relaxed);
+		c, atomic_load_explicit(c, memory_order_relaxed) + d,
+		memory_order_relaxed);
 }
 
 #define STAT_BLOCKS offsetof(struct mem_tstat, blocks)
@@ -360,7 +360,7 @@ void mem_stat_get(struct mem_stat *st)
 		atomic_load_explicit(&shared.bytes, memory_order_relaxed);
 	for (const struct mem_tstat *t = stat_list; t; t = t->next) {
 		blocks +=
-		    atomic_load_explicit(&t->blocks, memory_order_relaxed);
+			atomic_load_explicit(&t->blocks, memory_order_relaxed);
 		bytes += atomic_load_explicit(&t->bytes, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&stat_lock);

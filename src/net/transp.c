@@ -148,9 +148,9 @@ int sip_transp_listen(struct sip_transp *tp, unsigned flags,
 		return EINVAL;
 	/* Port 0 with both transports: the UDP port the kernel picks may be
 	 * taken for TCP; pick again rather than fail. */
-	any_port = sa_port(&tsa) == 0 &&
-		   (flags & (SIP_TPF_UDP | SIP_TPF_TCP)) ==
-			   (SIP_TPF_UDP | SIP_TPF_TCP);
+	any_port =
+		sa_port(&tsa) == 0 && (flags & (SIP_TPF_UDP | SIP_TPF_TCP)) ==
+					      (SIP_TPF_UDP | SIP_TPF_TCP);
 	for (int i = 0; i < 16; i++) {
 		if (any_port)
 			sa_set_port(&tsa, 0);

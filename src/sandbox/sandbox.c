@@ -28,10 +28,10 @@ static const struct {
 	const char *num;
 	enum sb_behaviour b;
 } sb_numbers[] = {
-    {"+15005550001", SB_BUSY},	 {"+15005550002", SB_RING_480},
-    {"+15005550003", SB_503},	 {"+15005550004", SB_404},
-    {"+15005550005", SB_HANGUP}, {"+15005550006", SB_NO_RTP},
-    {"+15005550007", SB_SILENT},
+	{"+15005550001", SB_BUSY},   {"+15005550002", SB_RING_480},
+	{"+15005550003", SB_503},    {"+15005550004", SB_404},
+	{"+15005550005", SB_HANGUP}, {"+15005550006", SB_NO_RTP},
+	{"+15005550007", SB_SILENT},
 };
 
 enum sb_state {
@@ -134,11 +134,11 @@ static int echo_open(struct echo **ep, struct sandbox *sb, bool silent,
 	}
 	sa_set_port(&ss, 0);
 	err = uv_udp_bind(&e->h, (struct sockaddr *)&ss, 0);
-	err =
-	    err ? err
-		: uv_udp_getsockname(&e->h, (struct sockaddr *)&ss, &namelen);
-	err =
-	    err ? err : uv_udp_recv_start(&e->h, echo_alloc_cb, echo_recv_cb);
+	err = err ? err
+		  : uv_udp_getsockname(&e->h, (struct sockaddr *)&ss,
+				       &namelen);
+	err = err ? err
+		  : uv_udp_recv_start(&e->h, echo_alloc_cb, echo_recv_cb);
 	if (err) {
 		echo_close(e);
 		return EADDRNOTAVAIL;
@@ -624,7 +624,7 @@ static void request_h(struct tsx *st, struct sip_msg *msg,
 	case SIP_METHOD_UPDATE:
 		(void)reply(c, st, 200,
 			    msg->body.l > 0 ||
-				msg->method == SIP_METHOD_INVITE);
+				    msg->method == SIP_METHOD_INVITE);
 		break;
 	default:
 		(void)reply(c, st, 200, false);

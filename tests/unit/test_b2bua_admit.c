@@ -382,13 +382,13 @@ static void test_dialog(void **state)
 	struct buf *b;
 	struct pl pl;
 	static const char inv[] =
-	    "INVITE sip:+14155550100@pbx.example.com SIP/2.0\r\n"
-	    "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx\r\n"
-	    "Record-Route: <sip:10.0.0.2;lr>, <sip:10.0.0.3;lr>\r\n"
-	    "From: \"A\" <sip:+1555@pbx>;tag=abc;x=1\r\n"
-	    "To: <sip:+14155550100@pbx.example.com>\r\n"
-	    "Call-ID: cid1\r\nCSeq: 7 INVITE\r\n"
-	    "Contact: <sip:a@10.0.0.1:5070>\r\nContent-Length: 0\r\n\r\n";
+		"INVITE sip:+14155550100@pbx.example.com SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx\r\n"
+		"Record-Route: <sip:10.0.0.2;lr>, <sip:10.0.0.3;lr>\r\n"
+		"From: \"A\" <sip:+1555@pbx>;tag=abc;x=1\r\n"
+		"To: <sip:+14155550100@pbx.example.com>\r\n"
+		"Call-ID: cid1\r\nCSeq: 7 INVITE\r\n"
+		"Contact: <sip:a@10.0.0.1:5070>\r\nContent-Length: 0\r\n\r\n";
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
@@ -406,8 +406,8 @@ static void test_dialog(void **state)
 	assert_non_null(strstr(d.ruri, ";x=1"));
 	/* next hop: the first route */
 	assert_int_equal(
-	    ntohl(((struct sockaddr_in *)&d.dst)->sin_addr.s_addr),
-	    0x0a000002);
+		ntohl(((struct sockaddr_in *)&d.dst)->sin_addr.s_addr),
+		0x0a000002);
 	b = buf_alloc(512);
 	assert_int_equal(dialog_request_print(b, &d, "BYE", 1, "1.2.3.4:5060",
 					      "z9hG4bKy", 70, NULL, NULL,
@@ -427,14 +427,14 @@ static void test_dialog(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_domain),
-	    LEAKCHECK_TEST(test_maxfwd_acl),
-	    LEAKCHECK_TEST(test_digest),
-	    LEAKCHECK_TEST(test_e164_trial_deny_geo),
-	    LEAKCHECK_TEST(test_cps_channels),
-	    LEAKCHECK_TEST(test_sdp),
-	    LEAKCHECK_TEST(test_run_order),
-	    LEAKCHECK_TEST(test_dialog),
+		LEAKCHECK_TEST(test_domain),
+		LEAKCHECK_TEST(test_maxfwd_acl),
+		LEAKCHECK_TEST(test_digest),
+		LEAKCHECK_TEST(test_e164_trial_deny_geo),
+		LEAKCHECK_TEST(test_cps_channels),
+		LEAKCHECK_TEST(test_sdp),
+		LEAKCHECK_TEST(test_run_order),
+		LEAKCHECK_TEST(test_dialog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

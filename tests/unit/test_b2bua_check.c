@@ -29,7 +29,7 @@ static void test_trace_bounds(void **state)
 	assert_int_equal(sa_parse(&b, "198.51.100.2:5080", 0), 0);
 	trace_init(&t, 4, 1000);
 	assert_int_equal(
-	    trace_add(&t, 1000, 'A', false, &a, &b, "INVITE x", 8), 0);
+		trace_add(&t, 1000, 'A', false, &a, &b, "INVITE x", 8), 0);
 	for (int i = 0; i < 10; i++) {
 		snprintf(msg, sizeof(msg), "msg %d", i);
 		assert_int_equal(trace_add(&t, 1001 + i, i & 1 ? 'B' : 'A',
@@ -106,16 +106,16 @@ static void test_contact(void **state)
 		const char *contact, *src;
 		bool alert;
 	} cases[] = {
-	    {"<sip:pbx@127.0.0.1:5060>", "203.0.113.5:5060", true},
-	    {"<sip:pbx@localhost>", "203.0.113.5:5060", true},
-	    {"<sip:pbx@localhost>", "10.0.0.2:5060", true},
-	    {"<sip:pbx@192.168.1.20:5060>", "203.0.113.5:5060", true},
-	    {"<sip:pbx@[::1]:5060>", "[2001:db8::1]:5060", true},
-	    {"<sip:pbx@0.0.0.0>", "10.0.0.2:5060", true},
-	    {"<sip:pbx@192.168.1.20:5060>", "10.0.0.2:5060", false},
-	    {"<sip:pbx@127.0.0.1:5060>", "127.0.0.1:5060", false},
-	    {"<sip:pbx@203.0.113.5:5060>", "203.0.113.5:5060", false},
-	    {"<sip:pbx@pbx.example.com>", "203.0.113.5:5060", false},
+		{"<sip:pbx@127.0.0.1:5060>", "203.0.113.5:5060", true},
+		{"<sip:pbx@localhost>", "203.0.113.5:5060", true},
+		{"<sip:pbx@localhost>", "10.0.0.2:5060", true},
+		{"<sip:pbx@192.168.1.20:5060>", "203.0.113.5:5060", true},
+		{"<sip:pbx@[::1]:5060>", "[2001:db8::1]:5060", true},
+		{"<sip:pbx@0.0.0.0>", "10.0.0.2:5060", true},
+		{"<sip:pbx@192.168.1.20:5060>", "10.0.0.2:5060", false},
+		{"<sip:pbx@127.0.0.1:5060>", "127.0.0.1:5060", false},
+		{"<sip:pbx@203.0.113.5:5060>", "203.0.113.5:5060", false},
+		{"<sip:pbx@pbx.example.com>", "203.0.113.5:5060", false},
 	};
 	char ev[320];
 
@@ -146,12 +146,12 @@ static void test_public(void **state)
 		const char *a;
 		bool pub;
 	} cases[] = {
-	    {"203.0.113.5", true},  {"8.8.8.8", true},
-	    {"10.1.2.3", false},    {"172.20.0.1", false},
-	    {"192.168.0.1", false}, {"100.64.0.1", false},
-	    {"127.0.0.1", false},   {"169.254.1.1", false},
-	    {"2001:db8::1", true},  {"fd00::1", false},
-	    {"fe80::1", false},	    {"::1", false},
+		{"203.0.113.5", true},	{"8.8.8.8", true},
+		{"10.1.2.3", false},	{"172.20.0.1", false},
+		{"192.168.0.1", false}, {"100.64.0.1", false},
+		{"127.0.0.1", false},	{"169.254.1.1", false},
+		{"2001:db8::1", true},	{"fd00::1", false},
+		{"fe80::1", false},	{"::1", false},
 	};
 	struct sockaddr_storage sa;
 
@@ -168,9 +168,9 @@ static void test_public(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_trace_bounds),
-	    LEAKCHECK_TEST(test_contact),
-	    LEAKCHECK_TEST(test_public),
+		LEAKCHECK_TEST(test_trace_bounds),
+		LEAKCHECK_TEST(test_contact),
+		LEAKCHECK_TEST(test_public),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,20 +138,20 @@ static void test_buf(void **state)
 
 /* buf_printf() against snprintf(): the fast path (no flags or width)
  * and the vsnprintf() fallback print the same; a NUL follows the text. */
-#define BUF_CMP(...)                                                       \
-	do {                                                               \
-		char want[256];                                            \
-		struct buf *cb = buf_alloc(1);                             \
-		struct pl got;                                             \
-		int wn = snprintf(want, sizeof(want), __VA_ARGS__);        \
-		assert_non_null(cb);                                       \
-		assert_int_equal(buf_write_str(cb, ">"), 0);               \
-		assert_int_equal(buf_printf(cb, __VA_ARGS__), 0);          \
-		got = buf_pl(cb);                                          \
-		assert_int_equal(got.l, (size_t)wn + 1);                   \
-		assert_memory_equal(got.p + 1, want, (size_t)wn);          \
-		assert_int_equal(cb->data[cb->pos], 0);                    \
-		mem_deref(cb);                                             \
+#define BUF_CMP(...)                                                \
+	do {                                                        \
+		char want[256];                                     \
+		struct buf *cb = buf_alloc(1);                      \
+		struct pl got;                                      \
+		int wn = snprintf(want, sizeof(want), __VA_ARGS__); \
+		assert_non_null(cb);                                \
+		assert_int_equal(buf_write_str(cb, ">"), 0);        \
+		assert_int_equal(buf_printf(cb, __VA_ARGS__), 0);   \
+		got = buf_pl(cb);                                   \
+		assert_int_equal(got.l, (size_t)wn + 1);            \
+		assert_memory_equal(got.p + 1, want, (size_t)wn);   \
+		assert_int_equal(cb->data[cb->pos], 0);             \
+		mem_deref(cb);                                      \
 	} while (0)
 
 static void test_buf_printf(void **state)

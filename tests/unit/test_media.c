@@ -696,7 +696,8 @@ static void test_media_bad_args(void **state)
 	assert_int_equal(relay_call_alloc(&call, r, "x", NULL), 0);
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(
-	    relay_media_set(call, RELAY_LEG_A, RELAY_MAX_MEDIA, &p), EINVAL);
+		relay_media_set(call, RELAY_LEG_A, RELAY_MAX_MEDIA, &p),
+		EINVAL);
 	assert_int_equal(relay_media_set(call, 2, 0, &p), EINVAL);
 	assert_int_equal(relay_media_open(call, RELAY_LEG_A, 0, AF_UNIX),
 			 EINVAL);
@@ -810,21 +811,21 @@ static void test_media_shutdown_busy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_media_exchange_v4),
-	    LEAKCHECK_TEST(test_media_exchange_v6),
-	    LEAKCHECK_TEST(test_media_latch_symmetric),
-	    LEAKCHECK_TEST(test_media_latch_off),
-	    LEAKCHECK_TEST(test_media_latch_no_sdp),
-	    LEAKCHECK_TEST(test_media_relatch),
-	    LEAKCHECK_TEST(test_media_oneway),
-	    LEAKCHECK_TEST(test_media_timeout),
-	    LEAKCHECK_TEST(test_media_low_ttl),
-	    LEAKCHECK_TEST(test_media_port_exhaustion),
-	    LEAKCHECK_TEST(test_media_port_in_use),
-	    LEAKCHECK_TEST(test_media_bad_args),
-	    LEAKCHECK_TEST(test_media_events_uv),
-	    LEAKCHECK_TEST(test_media_oom),
-	    LEAKCHECK_TEST(test_media_shutdown_busy),
+		LEAKCHECK_TEST(test_media_exchange_v4),
+		LEAKCHECK_TEST(test_media_exchange_v6),
+		LEAKCHECK_TEST(test_media_latch_symmetric),
+		LEAKCHECK_TEST(test_media_latch_off),
+		LEAKCHECK_TEST(test_media_latch_no_sdp),
+		LEAKCHECK_TEST(test_media_relatch),
+		LEAKCHECK_TEST(test_media_oneway),
+		LEAKCHECK_TEST(test_media_timeout),
+		LEAKCHECK_TEST(test_media_low_ttl),
+		LEAKCHECK_TEST(test_media_port_exhaustion),
+		LEAKCHECK_TEST(test_media_port_in_use),
+		LEAKCHECK_TEST(test_media_bad_args),
+		LEAKCHECK_TEST(test_media_events_uv),
+		LEAKCHECK_TEST(test_media_oom),
+		LEAKCHECK_TEST(test_media_shutdown_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

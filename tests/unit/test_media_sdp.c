@@ -244,9 +244,9 @@ static void test_media_sdp_rejected_and_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    LEAKCHECK_TEST(test_media_sdp_offer_answer),
-	    LEAKCHECK_TEST(test_media_sdp_hold),
-	    LEAKCHECK_TEST(test_media_sdp_rejected_and_full),
+		LEAKCHECK_TEST(test_media_sdp_offer_answer),
+		LEAKCHECK_TEST(test_media_sdp_hold),
+		LEAKCHECK_TEST(test_media_sdp_rejected_and_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

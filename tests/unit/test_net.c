@@ -36,16 +36,15 @@ struct fx {
 	unsigned nrx;
 	char last[4096];
 	struct sip_recv last_rx;
-	struct sip_conn *last_conn;	 /* ref */
-	bool answer;			 /* answer requests 200 */
-	int send_err;			 /* from the error handler */
+	struct sip_conn *last_conn; /* ref */
+	bool answer;		    /* answer requests 200 */
+	int send_err;		    /* from the error handler */
 	unsigned nerr;
 };
 
 static struct fx fx;
 
-static void on_recv(struct sip_msg *msg, const struct sip_recv *rx,
-		    void *arg)
+static void on_recv(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
 {
 	struct fx *f = arg;
 	const struct sip_via *via;
@@ -63,18 +62,16 @@ static void on_recv(struct sip_msg *msg, const struct sip_recv *rx,
 	assert_non_null(mb);
 	assert_int_equal(buf_write_str(mb, "SIP/2.0 200 OK\r\nVia: "), 0);
 	assert_int_equal(sip_transp_via_print(mb, via, rx), 0);
-	assert_int_equal(buf_printf(mb,
-				    "\r\nFrom: %.*s\r\nTo: %.*s;tag=x\r\n"
-				    "Call-ID: %.*s\r\nCSeq: %.*s\r\n"
-				    "Content-Length: 0\r\n\r\n",
-				    PL_ARG(&msg->h_from->val),
-				    PL_ARG(&msg->h_to->val),
-				    PL_ARG(&msg->callid),
-				    PL_ARG(&msg->h_cseq->val)),
-			 0);
-	assert_int_equal(sip_transp_send_response(f->tp, rx, via, mb, NULL,
-						  NULL),
-			 0);
+	assert_int_equal(
+		buf_printf(mb,
+			   "\r\nFrom: %.*s\r\nTo: %.*s;tag=x\r\n"
+			   "Call-ID: %.*s\r\nCSeq: %.*s\r\n"
+			   "Content-Length: 0\r\n\r\n",
+			   PL_ARG(&msg->h_from->val), PL_ARG(&msg->h_to->val),
+			   PL_ARG(&msg->callid), PL_ARG(&msg->h_cseq->val)),
+		0);
+	assert_int_equal(
+		sip_transp_send_response(f->tp, rx, via, mb, NULL, NULL), 0);
 	mem_deref(mb);
 }
 
@@ -96,9 +93,9 @@ static int setup_cfg(void **state, const struct sip_transp_config *cfg)
 	assert_int_equal(uv_loop_init(&fx.loop), 0);
 	assert_int_equal(tmrl_alloc(&fx.tmrl), 0);
 	assert_int_equal(uvtmr_alloc(&fx.ut, &fx.loop, fx.tmrl), 0);
-	assert_int_equal(sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, cfg,
-					  on_recv, &fx),
-			 0);
+	assert_int_equal(
+		sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, cfg, on_recv, &fx),
+		0);
 	assert_int_equal(sa_parse(&ss, "127.0.0.1:0", 0), 0);
 	assert_int_equal(sip_transp_listen(fx.tp, SIP_TPF_UDP | SIP_TPF_TCP,
 					   (struct sockaddr *)&ss),
@@ -108,8 +105,7 @@ static int setup_cfg(void **state, const struct sip_transp_config *cfg)
 	assert_int_equal(sip_transp_laddr(fx.tp, SIP_TP_TCP, AF_INET, &fx.tcp),
 			 0);
 	/* TCP took the port UDP got */
-	assert_int_equal(sa_port(&fx.udp),
-			 sa_port(&fx.tcp));
+	assert_int_equal(sa_port(&fx.udp), sa_port(&fx.tcp));
 	return 0;
 }
 
@@ -141,8 +137,8 @@ static int teardown(void **state)
 }
 
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define TEST_SMALL(fn) cmocka_unit_test_setup_teardown(fn, setup_small, \
-							teardown)
+#define TEST_SMALL(fn) \
+	cmocka_unit_test_setup_teardown(fn, setup_small, teardown)
 
 /* Run the loop until *cond is true (or ms pass). */
 static bool pump_until(const unsigned *counter, unsigned want, int ms)
@@ -169,9 +165,9 @@ static int udp_sock(struct sockaddr_storage *bound, int af)
 	socklen_t l = sizeof(*bound);
 	int s;
 
-	assert_int_equal(sa_parse(&ss, af == AF_INET6 ? "[::1]:0"
-						     : "127.0.0.1:0", 0),
-			 0);
+	assert_int_equal(
+		sa_parse(&ss, af == AF_INET6 ? "[::1]:0" : "127.0.0.1:0", 0),
+		0);
 	s = socket(af, SOCK_DGRAM, 0);
 	assert_true(s >= 0);
 	assert_int_equal(bind(s, (struct sockaddr *)&ss, sa_len(&ss)), 0);
@@ -216,8 +212,8 @@ static void send_str(int s, const char *str, const struct sockaddr_storage *to)
 	ssize_t n;
 
 	if (to)
-		n = sendto(s, str, strlen(str), 0,
-			   (const struct sockaddr *)to, sa_len(to));
+		n = sendto(s, str, strlen(str), 0, (const struct sockaddr *)to,
+			   sa_len(to));
 	else
 		n = send(s, str, strlen(str), 0);
 	assert_int_equal(n, (ssize_t)strlen(str));
@@ -318,8 +314,7 @@ static void test_udp_malformed(void **state)
 		 &fx.udp);
 	assert_true(sock_read(sa, buf, sizeof(buf), 2000) > 0);
 	assert_memory_equal(buf, "SIP/2.0 400 ", 12);
-	print_message("400 reason line: %.*s\n", (int)strcspn(buf, "\r"),
-		      buf);
+	print_message("400 reason line: %.*s\n", (int)strcspn(buf, "\r"), buf);
 	assert_non_null(strstr(buf, "CSeq"));
 	assert_non_null(strstr(buf, "Call-ID: m1\r\n"));
 	assert_non_null(strstr(buf, "To: <sip:x@trunk.example>;tag="));
@@ -380,8 +375,8 @@ static void test_tcp_framing(void **state)
 		unsigned n200 = 0;
 
 		while (n200 < 3) {
-			ssize_t n = sock_read(s, buf + got,
-					      sizeof(buf) - got, 2000);
+			ssize_t n = sock_read(s, buf + got, sizeof(buf) - got,
+					      2000);
 
 			assert_true(n > 0);
 			got += (size_t)n;
@@ -477,9 +472,9 @@ static int tcp_server(struct sockaddr_storage *bound)
 
 	assert_true(s >= 0);
 	assert_int_equal(sa_parse(&ss, "127.0.0.1:0", 0), 0);
-	assert_int_equal(bind(s, (struct sockaddr *)&ss,
-			      sizeof(struct sockaddr_in)),
-			 0);
+	assert_int_equal(
+		bind(s, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)),
+		0);
 	assert_int_equal(listen(s, 8), 0);
 	assert_int_equal(getsockname(s, (struct sockaddr *)bound, &l), 0);
 	assert_int_equal(fcntl(s, F_SETFL, O_NONBLOCK), 0);
@@ -532,9 +527,8 @@ static void test_tcp_out_reuse_and_size_switch(void **state)
 		 pad);
 	mb = str_buf(req);
 	assert_int_equal(sip_transp_send_request(fx.tp, &tpk,
-						 (struct sockaddr *)&srv,
-						 NULL, mb, true, on_send_err,
-						 NULL),
+						 (struct sockaddr *)&srv, NULL,
+						 mb, true, on_send_err, NULL),
 			 0);
 	assert_int_equal(tpk, SIP_TP_TCP);
 	mem_deref(mb);
@@ -563,8 +557,8 @@ static void test_tcp_out_reuse_and_size_switch(void **state)
 	mb = str_buf("OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9"
 		     "hG4bK1\r\n\r\n");
 	assert_int_equal(sip_transp_send_request(fx.tp, &tpk,
-						 (struct sockaddr *)&srv,
-						 NULL, mb, true, NULL, NULL),
+						 (struct sockaddr *)&srv, NULL,
+						 mb, true, NULL, NULL),
 			 0);
 	assert_int_equal(tpk, SIP_TP_UDP);
 	mem_deref(mb);
@@ -579,9 +573,9 @@ static void test_tcp_out_reuse_and_size_switch(void **state)
 	assert_true(pump_until(&fx.nrx, 1, 2000));
 	assert_int_equal(fx.last_rx.tp, SIP_TP_TCP);
 	/* the peer is a struct sockaddr_storage inside the connection */
-	assert_true(sa_eq((const struct sockaddr_storage *)sip_conn_peer(
-			      fx.last_conn),
-			  &srv));
+	assert_true(sa_eq(
+		(const struct sockaddr_storage *)sip_conn_peer(fx.last_conn),
+		&srv));
 	assert_int_equal(fx.nerr, 0);
 	close(s);
 	close(ls);
@@ -624,8 +618,8 @@ static void test_ipv6(void **state)
 	assert_int_equal(sip_transp_laddr(fx.tp, SIP_TP_UDP, AF_INET6, &v6),
 			 0);
 	sa = udp_sock(&a, AF_INET6);
-	snprintf(via, sizeof(via), "SIP/2.0/UDP [::1]:%u;branch=z9hG4bK6;rport",
-		 sa_port(&a));
+	snprintf(via, sizeof(via),
+		 "SIP/2.0/UDP [::1]:%u;branch=z9hG4bK6;rport", sa_port(&a));
 	make_options(req, sizeof(req), via, NULL);
 	send_str(sa, req, &v6);
 	assert_true(sock_read(sa, buf, sizeof(buf), 2000) > 0);

@@ -78,9 +78,9 @@ static void test_u32(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_token_shape),
-	    cmocka_unit_test(test_token_unique_uniform),
-	    cmocka_unit_test(test_u32),
+		cmocka_unit_test(test_token_shape),
+		cmocka_unit_test(test_token_unique_uniform),
+		cmocka_unit_test(test_u32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,11 +21,11 @@ struct obj {
 	uint64_t fired_at;
 	unsigned fired;
 	unsigned id;
-	unsigned *order;	 /* shared log of firing ids */
+	unsigned *order; /* shared log of firing ids */
 	unsigned *norder;
-	struct obj *victim;	 /* cancel this one when firing */
-	struct obj *restart;	 /* start this one (delay 0) when firing */
-	unsigned self_restarts;	 /* restart self this many times */
+	struct obj *victim;	/* cancel this one when firing */
+	struct obj *restart;	/* start this one (delay 0) when firing */
+	unsigned self_restarts; /* restart self this many times */
 };
 
 static void obj_fire(void *arg)
@@ -40,11 +40,11 @@ static void obj_fire(void *arg)
 		tmr_cancel(&o->victim->tmr);
 	if (o->restart)
 		assert_int_equal(tmr_start(o->tl, &o->restart->tmr, 0,
-					   obj_fire, o->restart), 0);
+					   obj_fire, o->restart),
+				 0);
 	if (o->self_restarts) {
 		o->self_restarts--;
-		assert_int_equal(tmr_start(o->tl, &o->tmr, 0, obj_fire, o),
-				 0);
+		assert_int_equal(tmr_start(o->tl, &o->tmr, 0, obj_fire, o), 0);
 	}
 }
 
@@ -240,7 +240,8 @@ static void test_tmr_200k(void **state)
 	per_op = (double)cmps / (N + N / 3.0);
 	bound = 2.0 * log2((double)N) + 2.0;
 	print_message("200k timers: %.2f cmps/op (bound %.1f), %.3f s "
-		      "for inserts+cancels\n", per_op, bound, secs);
+		      "for inserts+cancels\n",
+		      per_op, bound, secs);
 	assert_true(per_op <= bound);
 	/* generous wall bound (sanitizer build, loaded machine) */
 	assert_true(secs < 20.0);

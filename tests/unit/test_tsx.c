@@ -49,10 +49,10 @@ struct fx {
 	int peer;
 	struct sockaddr_storage paddr; /* the peer's */
 	/* TU */
-	struct tsx *st;		       /* last server tx (ref) */
+	struct tsx *st; /* last server tx (ref) */
 	unsigned nreq, nack, nstray;
-	uint16_t auto_reply;	       /* answer new requests with this */
-	bool auto_drop;		       /* tsx_drop() new requests */
+	uint16_t auto_reply; /* answer new requests with this */
+	bool auto_drop;	     /* tsx_drop() new requests */
 	struct ev_log ev;
 };
 
@@ -86,9 +86,9 @@ static void tu_request(struct tsx *st, struct sip_msg *msg,
 	f->st = mem_ref(st);
 	tsx_handler_set(st, on_tsx, &f->ev);
 	if (f->auto_reply)
-		assert_int_equal(tsx_reply(st, f->auto_reply, NULL, NULL, NULL,
-					   NULL),
-				 0);
+		assert_int_equal(
+			tsx_reply(st, f->auto_reply, NULL, NULL, NULL, NULL),
+			0);
 	if (f->auto_drop)
 		assert_int_equal(tsx_drop(st), 0);
 }
@@ -100,8 +100,7 @@ static void tu_ack(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
 	((struct fx *)arg)->nack++;
 }
 
-static void tu_stray(struct sip_msg *msg, const struct sip_recv *rx,
-		     void *arg)
+static void tu_stray(struct sip_msg *msg, const struct sip_recv *rx, void *arg)
 {
 	(void)msg;
 	(void)rx;
@@ -121,19 +120,17 @@ static int setup_cfg(const struct tsx_config *cfg)
 	clock_mock_set(100000);
 	assert_int_equal(uv_loop_init(&fx.loop), 0);
 	assert_int_equal(tmrl_alloc(&fx.tmrl), 0);
-	assert_int_equal(sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, NULL,
-					  NULL, NULL),
-			 0);
+	assert_int_equal(
+		sip_transp_alloc(&fx.tp, &fx.loop, fx.tmrl, NULL, NULL, NULL),
+		0);
 	assert_int_equal(sa_parse(&ss, "127.0.0.1:0", 0), 0);
-	assert_int_equal(sip_transp_listen(fx.tp, SIP_TPF_UDP,
-					   (struct sockaddr *)&ss),
-			 0);
-	assert_int_equal(sip_transp_laddr(fx.tp, SIP_TP_UDP, AF_INET,
-					  &fx.laddr),
-			 0);
-	assert_int_equal(tsx_layer_alloc(&fx.tl, fx.tp, fx.tmrl, cfg, &tu,
-					 &fx),
-			 0);
+	assert_int_equal(
+		sip_transp_listen(fx.tp, SIP_TPF_UDP, (struct sockaddr *)&ss),
+		0);
+	assert_int_equal(
+		sip_transp_laddr(fx.tp, SIP_TP_UDP, AF_INET, &fx.laddr), 0);
+	assert_int_equal(
+		tsx_layer_alloc(&fx.tl, fx.tp, fx.tmrl, cfg, &tu, &fx), 0);
 	fx.peer = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_true(fx.peer >= 0);
 	memset(&pin, 0, sizeof(pin));
@@ -141,9 +138,8 @@ static int setup_cfg(const struct tsx_config *cfg)
 	pin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(fx.peer, (struct sockaddr *)&pin, sizeof(pin)),
 			 0);
-	assert_int_equal(getsockname(fx.peer, (struct sockaddr *)&fx.paddr,
-				     &pl),
-			 0);
+	assert_int_equal(
+		getsockname(fx.peer, (struct sockaddr *)&fx.paddr, &pl), 0);
 	return 0;
 }
 
@@ -377,8 +373,8 @@ static void test_nict_timers_e_f(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	assert_int_equal(tsx_kind_get(ct), TSX_NICT);
 	assert_int_equal(tsx_state_get(ct), TSX_TRYING);
@@ -386,8 +382,8 @@ static void test_nict_timers_e_f(void **state)
 	assert_non_null(strstr(buf, "OPTIONS sip:"));
 	/* the same branch and method again: refused */
 	assert_int_equal(tsx_request(NULL, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, NULL, NULL),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     NULL, NULL),
 			 EEXIST);
 
 	n = step(31999, when, 16);
@@ -421,8 +417,8 @@ static void test_nict_proceeding_k(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(NULL, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	assert_int_equal(step(600, when, 16), 1); /* E at 500 */
 	inject_response("z9hG4bKnict2", 100, "BYE");
@@ -462,8 +458,8 @@ static void test_ict_timers_a_b(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(NULL, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	/* Timer A doubles with no cap */
 	assert_int_equal(step(31999, when, 16), 6);
@@ -489,8 +485,8 @@ static void test_ict_non2xx_ack_d(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
 	inject_response("z9hG4bKict2", 180, "INVITE");
@@ -536,8 +532,8 @@ static void test_ict_2xx_accepted_m(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	inject_response("z9hG4bKict3", 200, "INVITE");
 	t = clock_now_ms();
@@ -564,8 +560,8 @@ static void test_ict_cancel(void **state)
 
 	(void)state;
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
 	/* §9.1: no CANCEL before a provisional response */
@@ -606,12 +602,12 @@ static void test_client_errors(void **state)
 			 EAFNOSUPPORT);
 	/* ACK is never a client transaction; a branch needs the cookie */
 	assert_int_equal(tsx_request(NULL, fx.tl, ack, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, NULL, NULL),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     NULL, NULL),
 			 EINVAL);
 	assert_int_equal(tsx_request(NULL, fx.tl, old, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, NULL, NULL),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     NULL, NULL),
 			 EINVAL);
 	assert_int_equal(fx.ev.n[TSX_EV_TERMINATED], 0);
 	mem_deref(mb);
@@ -625,9 +621,8 @@ static void test_ist_100_g_h(void **state)
 {
 	char buf[2048];
 	uint64_t t0, when[16];
-	static const uint64_t expect[] = {500,	 1500,	3500,  7500,
-					  11500, 15500, 19500, 23500,
-					  27500, 31500};
+	static const uint64_t expect[] = {500,	 1500,	3500,  7500,  11500,
+					  15500, 19500, 23500, 27500, 31500};
 	unsigned n;
 
 	(void)state;
@@ -641,7 +636,8 @@ static void test_ist_100_g_h(void **state)
 	assert_non_null(strstr(buf, ";received=127.0.0.1"));
 	assert_non_null(strstr(buf, ";rport="));
 	/* 100: no To tag */
-	assert_non_null(strstr(buf, "To: <sip:+15005550001@trunk.example>\r\n"));
+	assert_non_null(
+		strstr(buf, "To: <sip:+15005550001@trunk.example>\r\n"));
 	/* retransmitted INVITE: absorbed, 100 resent */
 	inject_invite("z9hG4bKist1", 1);
 	assert_int_equal(fx.nreq, 1);
@@ -653,7 +649,8 @@ static void test_ist_100_g_h(void **state)
 	assert_int_equal(tsx_state_get(fx.st), TSX_COMPLETED);
 	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
 	assert_non_null(strstr(buf, "SIP/2.0 486 Busy Here\r\n"));
-	assert_non_null(strstr(buf, "To: <sip:+15005550001@trunk.example>;tag="));
+	assert_non_null(
+		strstr(buf, "To: <sip:+15005550001@trunk.example>;tag="));
 	assert_non_null(strstr(buf, tsx_totag(fx.st)));
 	/* a second final is refused */
 	assert_int_equal(tsx_reply(fx.st, 500, NULL, NULL, NULL, NULL),
@@ -933,8 +930,8 @@ static void test_cancel_without_handler(void **state)
 }
 
 /* RFC 2543 peer: no magic cookie in the branch (or none at all). */
-static void inject_2543(const char *method, unsigned cseq,
-			const char *totag, const char *via_extra)
+static void inject_2543(const char *method, unsigned cseq, const char *totag,
+			const char *via_extra)
 {
 	inject("%s sip:+15005550001@trunk.example SIP/2.0\r\n"
 	       "Via: SIP/2.0/UDP 127.0.0.1:%u%s\r\n"
@@ -1131,8 +1128,8 @@ static void test_slim(void **state)
 	/* ICT 2xx: slim, 2xx retransmissions still reach the TU */
 	mb = make_request("INVITE", "z9hG4bKslim4");
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	mem_deref(mb);
 	assert_non_null(tsx_request_msg(ct));
@@ -1146,8 +1143,8 @@ static void test_slim(void **state)
 	/* ICT non-2xx: slim, a retransmitted final is ACKed again */
 	mb = make_request("INVITE", "z9hG4bKslim5");
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	mem_deref(mb);
 	peer_drain();
@@ -1163,8 +1160,8 @@ static void test_slim(void **state)
 	/* NICT: Completed -> slim, retransmitted final absorbed */
 	mb = make_request("BYE", "z9hG4bKslim6");
 	assert_int_equal(tsx_request(&ct, fx.tl, mb, SIP_TP_UDP,
-				     (struct sockaddr *)&fx.paddr, NULL,
-				     false, on_tsx, &fx.ev),
+				     (struct sockaddr *)&fx.paddr, NULL, false,
+				     on_tsx, &fx.ev),
 			 0);
 	mem_deref(mb);
 	fx.ev.n[TSX_EV_RESPONSE] = 0;
