@@ -8,7 +8,8 @@ CMAKE_FLAGS ?=
 RUN_ARGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test test-unit test-sanitize bench format clean
+.PHONY: all build deps run test test-unit test-sanitize test-tsan bench \
+	format clean
 
 all: build
 
@@ -36,13 +37,26 @@ test-sanitize: deps build-asan/CMakeCache.txt
 	@# one at a time: SIP timers (4 s carrier timeouts) must not starve
 	cd build-asan && ctest --output-on-failure -L integration
 
+# ThreadSanitizer build: the unit tests and the call tests that run every
+# thread at once (SIP loop, media relay, alert writer, API, snapshot).
+build-tsan/CMakeCache.txt:
+	CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug \
+		-DTRUNKD_TSAN=ON >/dev/null
+
+test-tsan: deps build-tsan/CMakeCache.txt
+	@cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && ctest --output-on-failure -L unit -j $(JOBS)
+	cd build-tsan && ctest --output-on-failure \
+		-R 'test_term_call|test_term_media|test_api$$'
+
 test-unit: build
 	cd build && ctest --output-on-failure -L unit -j $(JOBS)
 
-# Every test: the sanitizer build's unit tests and fuzzers first, then the
-# full suite (unit, integration, valgrind) on the normal build, so the last
-# line printed is the full suite's summary.
-test: build test-sanitize
+# Every test: the ASan/UBSan build's unit tests, fuzzers and integration
+# tests, then the ThreadSanitizer build's, then the full suite (unit,
+# integration, valgrind, format) on the normal build, so the last line
+# printed is the full suite's summary.
+test: build test-sanitize test-tsan
 	cd build && ctest --output-on-failure
 
 bench: build
@@ -53,4 +67,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
