@@ -144,12 +144,6 @@ void b2bua_alert_emit(struct b2bua *b, uint32_t code,
 		      const struct buf *resp, const struct sip_trace *ct);
 
 /* reply.c */
-/* Print the response scode to st's request (as tsx_reply() would):
- * Via (top one with received/rport), From, To (+ st's tag), Call-ID,
- * CSeq, hdrs, Content-Type/Length, body. 0, EINVAL or ENOMEM. */
-int b2bua_resp_print(struct buf **mbp, struct tsx *st, uint16_t scode,
-		     const char *reason, const char *hdrs, const char *ctype,
-		     const struct pl *body);
 int64_t b2bua_wall_ms(const struct b2bua *b);
 /* Answer st on leg l of c and record the response in c's trace (c and l
  * may be NULL: no record). Returns as tsx_reply(). */

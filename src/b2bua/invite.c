@@ -50,8 +50,8 @@ static void admit_answer(struct b2bua *b, struct tsx *st, struct sip_msg *msg,
 		break;
 	default:
 		b->stats.rejected++;
-		if (b2bua_resp_print(&hb, st, ar->scode, ar->reason, NULL,
-				     NULL, NULL) ||
+		if (tsx_reply_print(&hb, st, ar->scode, ar->reason, NULL, NULL,
+				    NULL) ||
 		    tsx_reply_buf(st, ar->scode, hb))
 			(void)tsx_reply(st, ar->scode, ar->reason, NULL, NULL,
 					NULL);

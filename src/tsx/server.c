@@ -371,21 +371,28 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	return err;
 }
 
-int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
-	      const char *hdrs, const char *ctype, const struct pl *body)
+int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
+		    const char *reason, const char *hdrs, const char *ctype,
+		    const struct pl *body)
 {
-	struct buf *mb = NULL;
-	int err;
-
-	if (!st || scode < 100 || scode > 699 ||
+	if (!mbp || !st || scode < 100 || scode > 699 ||
 	    (st->kind != TSX_IST && st->kind != TSX_NIST))
 		return EINVAL;
 	if (!st->tl || st->state == TSX_TERMINATED)
 		return ESHUTDOWN;
 	if (!st->req)
 		return EPROTO; /* slim: its final answer went */
-	err = tsx_resp_build(&mb, st->req, &st->via, &st->rx, scode, reason,
-			     st->totag, hdrs, ctype, body);
+	return tsx_resp_build(mbp, st->req, &st->via, &st->rx, scode, reason,
+			      st->totag, hdrs, ctype, body);
+}
+
+int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
+	      const char *hdrs, const char *ctype, const struct pl *body)
+{
+	struct buf *mb = NULL;
+	int err;
+
+	err = tsx_reply_print(&mb, st, scode, reason, hdrs, ctype, body);
 	if (err)
 		return err;
 	err = tsx_reply_buf(st, scode, mb);

@@ -168,6 +168,14 @@ void tsx_layer_stats(const struct tsx_layer *tl, struct tsx_stats *st);
 int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,
 	      const char *hdrs, const char *ctype, const struct pl *body);
 
+/* Print, without sending, the response tsx_reply() would send for st, for
+ * a TU that keeps the exact bytes (a call trace) and then sends them with
+ * tsx_reply_buf(). *mbp gets a new buffer. Returns 0, EINVAL, ESHUTDOWN,
+ * EPROTO (the request is gone: its final answer went) or ENOMEM. */
+int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
+		    const char *reason, const char *hdrs, const char *ctype,
+		    const struct pl *body);
+
 /* As tsx_reply() with the response already printed by the TU in mb (a
  * reference is taken); scode must be its status code. */
 int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb);

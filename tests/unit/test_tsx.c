@@ -1010,6 +1010,34 @@ static void test_branch_and_sentby(void **state)
 
 /* A TU that drops a request: nothing is sent, not even 100 Trying; the
  * transaction ends at once; a retransmission reaches the TU again. */
+/* tsx_reply_print() gives the bytes tsx_reply() would send, and a TU can
+ * send them with tsx_reply_buf(). */
+static void test_reply_print(void **state)
+{
+	struct buf *mb = NULL;
+	char buf[2048];
+	size_t n;
+
+	(void)state;
+	inject_invite("z9hG4bKprint1", 1);
+	(void)peer_drain(); /* nothing yet, or a 100 */
+	assert_int_equal(tsx_reply_print(&mb, fx.st, 486, NULL, "X-A: b\r\n",
+					 NULL, NULL),
+			 0);
+	assert_non_null(
+		strstr((const char *)mb->data, "SIP/2.0 486 Busy Here\r\n"));
+	assert_int_equal(tsx_reply_buf(fx.st, 486, mb), 0);
+	n = peer_recv(buf, sizeof(buf), 1000);
+	assert_int_equal(n, mb->end);
+	assert_memory_equal(buf, mb->data, n);
+	assert_non_null(strstr(buf, "X-A: b\r\n"));
+	assert_non_null(strstr(buf, ";tag="));
+	mem_deref(mb);
+	assert_int_equal(
+		tsx_reply_print(&mb, NULL, 486, NULL, NULL, NULL, NULL),
+		EINVAL);
+}
+
 static void test_ist_drop(void **state)
 {
 	struct tsx_stats st;
@@ -1187,6 +1215,7 @@ int main(void)
 		TEST(test_ist_100_g_h),
 		TEST(test_ist_ack_i),
 		TEST(test_ist_drop),
+		TEST(test_reply_print),
 		TEST(test_ist_2xx_accepted_l),
 		cmocka_unit_test_setup_teardown(test_ist_delayed_trying,
 						setup_delayed_trying,
