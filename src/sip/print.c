@@ -231,10 +231,27 @@ int sip_print_request_line(struct buf *b, const struct pl *method,
 
 int sip_print_status_line(struct buf *b, uint16_t scode, const char *reason)
 {
+	size_t pos, end;
+	int err;
+
 	if (!b || scode < 100 || scode > 699)
 		return EINVAL;
-	return buf_printf(b, "SIP/2.0 %u %s\r\n", scode,
-			  reason ? reason : sip_reason_phrase(scode));
+	if (!reason || !*reason)
+		reason = sip_reason_phrase(scode);
+	if (!*reason)
+		reason = "Unknown";
+	pos = b->pos;
+	end = b->end;
+	err = buf_printf(b, "SIP/2.0 %u ", scode);
+	/* a control character (CR, LF) would end the line early and let the
+	 * phrase inject headers: RFC 3261 §25.1 Reason-Phrase has none */
+	for (const char *r = reason; !err && *r; r++) {
+		unsigned char c = (unsigned char)*r;
+
+		err = buf_write_u8(b, c < 0x20 || c == 0x7f ? ' ' : c);
+	}
+	err = err ? err : put_pl(b, &crlf);
+	return rollback(b, pos, end, err);
 }
 
 int sip_print_hdr(struct buf *b, enum sip_hdr_id id, const struct pl *val)
@@ -335,10 +352,55 @@ static int put_to(struct buf *b, const struct sip_msg *req,
 	return err ? err : put_pl(b, &crlf);
 }
 
+/* Every Via line of req, the value of the topmost replaced by top (when
+ * set): the rest of its line (further values of a list) stays. */
+static int copy_vias(struct buf *b, const struct sip_msg *req,
+		     const struct pl *top)
+{
+	const struct sip_hdr *h = req->h_via;
+	const char *last = NULL;
+	struct pl head, tail;
+	int err = 0;
+
+	if (!top || !top->l || !h)
+		return copy_lines(b, req, SIP_HDR_VIA);
+	for (uint32_t i = 0; i < req->nhdrs && !err; i++) {
+		const struct sip_hdr *v = &req->hdrs[i];
+
+		if (v->id != SIP_HDR_VIA || v->line.p == last)
+			continue;
+		last = v->line.p;
+		if (v->line.p != h->line.p) {
+			err = put_pl(b, &v->line);
+		} else {
+			pl_set(&head, h->line.p,
+			       (size_t)(h->val.p - h->line.p));
+			pl_set(&tail, h->val.p + h->val.l,
+			       (size_t)(h->line.p + h->line.l -
+					(h->val.p + h->val.l)));
+			err = put_pl(b, &head);
+			err = err ? err : put_pl(b, top);
+			err = err ? err : put_pl(b, &tail);
+		}
+		err = err ? err : put_pl(b, &crlf);
+	}
+	return err;
+}
+
 int sip_print_response(struct buf *b, const struct sip_msg *req,
 		       uint16_t scode, const char *reason,
 		       const struct pl *to_tag, const struct pl *extra_headers,
 		       const struct pl *body)
+{
+	return sip_print_response_via(b, req, NULL, scode, reason, to_tag,
+				      extra_headers, body);
+}
+
+int sip_print_response_via(struct buf *b, const struct sip_msg *req,
+			   const struct pl *top_via, uint16_t scode,
+			   const char *reason, const struct pl *to_tag,
+			   const struct pl *extra_headers,
+			   const struct pl *body)
 {
 	size_t pos, end;
 	int err;
@@ -351,7 +413,7 @@ int sip_print_response(struct buf *b, const struct sip_msg *req,
 	pos = b->pos;
 	end = b->end;
 	err = sip_print_status_line(b, scode, reason);
-	err = err ? err : copy_lines(b, req, SIP_HDR_VIA);
+	err = err ? err : copy_vias(b, req, top_via);
 	err = err ? err : copy_lines(b, req, SIP_HDR_FROM);
 	err = err ? err : put_to(b, req, to_tag);
 	err = err ? err : copy_lines(b, req, SIP_HDR_CALL_ID);

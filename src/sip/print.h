@@ -67,7 +67,8 @@ int sip_print_msg(struct buf *b, const struct sip_msg *msg,
 
 /* Builders for new messages. Each appends one piece at b->pos.
  * Request-Line: "METHOD SP ruri SP SIP/2.0 CRLF".
- * Status-Line: reason NULL uses sip_reason_phrase(scode).
+ * Status-Line: reason NULL or "" uses sip_reason_phrase(scode); control
+ * characters in the phrase are printed as spaces.
  * Header: "Name: value CRLF" with the canonical long name of id (id must
  * not be SIP_HDR_OTHER), or with a caller name.
  * Body: optional Content-Type, then Content-Length, the empty line and
@@ -95,5 +96,14 @@ int sip_print_response(struct buf *b, const struct sip_msg *req,
 		       uint16_t scode, const char *reason,
 		       const struct pl *to_tag, const struct pl *extra_headers,
 		       const struct pl *body);
+
+/* As sip_print_response(), with the value of req's topmost Via replaced
+ * by top_via (NULL or empty: as received) -- for a server adding
+ * received/rport (RFC 3581). Other values on that Via line stay. */
+int sip_print_response_via(struct buf *b, const struct sip_msg *req,
+			   const struct pl *top_via, uint16_t scode,
+			   const char *reason, const struct pl *to_tag,
+			   const struct pl *extra_headers,
+			   const struct pl *body);
 
 #endif

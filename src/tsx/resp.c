@@ -9,89 +9,18 @@
 #include "sip/print.h"
 #include "tsx/tsx_int.h"
 
-static bool is_ctl(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f;
-}
-
-/* A reason phrase without control characters: reason itself, or a copy
- * with spaces for them in *ownp (to mem_deref). NULL on ENOMEM. */
-static const char *reason_clean(const char *reason, char **ownp)
-{
-	const char *r = reason;
-	char *c;
-
-	while (*r && !is_ctl(*r))
-		r++;
-	if (!*r)
-		return reason;
-	c = mem_strdup(reason);
-	if (!c)
-		return NULL;
-	for (char *p = c; *p; p++)
-		if (is_ctl(*p))
-			*p = ' ';
-	*ownp = c;
-	return c;
-}
-
-/* The printer copies req's Via lines as written; put the value the
- * transaction answers with (received/rport, sip_transp_via_print()) in
- * place of the top one. The response starts at start in mb and its first
- * Via line is req->h_via's line. Returns 0, EPROTO or ENOMEM; mb is left
- * as it was on error. */
-static int top_via_set(struct buf *mb, size_t start, const struct sip_msg *req,
-		       const struct sip_via *via, const struct sip_recv *rx)
-{
-	const struct sip_hdr *h = req->h_via;
-	size_t end = mb->end, off, vl = h->val.l, n;
-	const uint8_t *nl;
-	uint8_t *d;
-	int err;
-
-	nl = memchr(mb->data + start, '\n', end - start);
-	if (!nl)
-		return EPROTO;
-	off = (size_t)(nl + 1 - mb->data) + (size_t)(h->val.p - h->line.p);
-	if (off + vl > end || memcmp(mb->data + off, h->val.p, vl))
-		return EPROTO;
-	/* the new value goes after the message, then is moved in */
-	mb->pos = end;
-	err = sip_transp_via_print(mb, via, rx);
-	n = mb->end - end;
-	err = err ? err : buf_reserve(mb, n);
-	if (err) {
-		mb->pos = mb->end = end;
-		return err;
-	}
-	d = mb->data;
-	memcpy(d + end + n, d + end, n); /* out of the tail's way */
-	memmove(d + off + n, d + off + vl, end - off - vl);
-	memcpy(d + off, d + end + n, n);
-	mb->pos = mb->end = end - vl + n;
-	return 0;
-}
-
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 		   const struct sip_via *via, const struct sip_recv *rx,
 		   uint16_t scode, const char *reason, const char *totag,
 		   const char *hdrs, const char *ctype, const struct pl *body)
 {
-	struct buf *mb = NULL, *xb = NULL;
-	struct pl tag = PL_INIT, extra = PL_INIT;
-	char *rown = NULL;
+	struct buf *mb = NULL, *xb = NULL, *vb = NULL;
+	struct pl tag = PL_INIT, extra = PL_INIT, top;
 	int err;
 
 	if (!mbp || !req || !via || !rx || !req->h_via || !req->h_from ||
 	    !req->h_to || !req->h_callid || !req->h_cseq)
 		return EINVAL;
-	if (!reason || !*reason)
-		reason = sip_reason_phrase(scode);
-	if (!reason || !*reason)
-		reason = "Unknown";
-	reason = reason_clean(reason, &rown);
-	if (!reason)
-		return ENOMEM;
 	if (scode > 100 && totag) /* no tag on 100 (§8.2.6.1) */
 		pl_set_str(&tag, totag);
 	if (hdrs)
@@ -107,16 +36,21 @@ int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 			goto out;
 		extra = buf_pl(xb);
 	}
+	/* the top Via as answered: received/rport filled (RFC 3581) */
+	vb = buf_alloc(128);
+	err = vb ? sip_transp_via_print(vb, via, rx) : ENOMEM;
+	if (err)
+		goto out;
+	top = buf_pl(vb);
 	mb = buf_alloc(512 + extra.l + (body ? body->l : 0));
 	if (!mb) {
 		err = ENOMEM;
 		goto out;
 	}
-	err = sip_print_response(mb, req, scode, reason, &tag, &extra,
-				 body && body->l ? body : NULL);
-	err = err ? err : top_via_set(mb, 0, req, via, rx);
+	err = sip_print_response_via(mb, req, &top, scode, reason, &tag,
+				     &extra, body && body->l ? body : NULL);
 out:
-	mem_deref(rown);
+	mem_deref(vb);
 	mem_deref(xb);
 	if (err)
 		mem_deref(mb);

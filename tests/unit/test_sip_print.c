@@ -198,6 +198,25 @@ static void test_response(void **state)
 	assert_int_equal(r->clen, 0);
 	r = mem_deref(r);
 
+	/* the top Via value replaced, the rest of its list line kept; a
+	 * reason with CR LF cannot start a header line */
+	buf_reset(b);
+	assert_int_equal(sip_print_response_via(b, msg,
+						&PL("SIP/2.0/UDP 192.0.2.10;"
+						    "branch=z9hG4bK1;rport=5"),
+						480, "Gone\r\nX-Evil: 1", NULL,
+						NULL, NULL),
+			 0);
+	r = parse_buf(b);
+	assert_true(pl_eq_str(&r->reason, "Gone  X-Evil: 1"));
+	assert_null(sip_msg_hdr_name(r, &PL("X-Evil")));
+	assert_int_equal(sip_msg_hdr_count(r, SIP_HDR_VIA), 3);
+	h = sip_msg_hdr(r, SIP_HDR_VIA);
+	assert_true(pl_eq_str(
+		&h[0].val, "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1;rport=5"));
+	assert_true(pl_eq(&h[1].val, &sip_msg_hdr(msg, SIP_HDR_VIA)[1].val));
+	r = mem_deref(r);
+
 	/* bad arguments leave the buffer as it was */
 	buf_reset(b);
 	assert_int_equal(
