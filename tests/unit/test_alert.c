@@ -108,6 +108,18 @@ static int ts_purge(void *arg, int64_t before, size_t *removed)
 	return 0;
 }
 
+/* The writer thread purges at start and on its interval, and a purge
+ * rewrites recs[]: the tests read the sink under its mutex. */
+static void tsink_lock(struct tsink *s)
+{
+	pthread_mutex_lock(&s->mtx);
+}
+
+static void tsink_unlock(struct tsink *s)
+{
+	pthread_mutex_unlock(&s->mtx);
+}
+
 static const struct alert_sink tsink_ops = {
 	.insert = ts_insert,
 	.purge_before = ts_purge,
@@ -367,7 +379,7 @@ static void test_emit_basic(void **state)
 	assert_int_equal(st.written, 2);
 	assert_int_equal(st.failed, 2);
 	assert_int_equal(st.dropped, 0);
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nrecs, 2);
 	assert_string_equal(s.recs[0].sid, sid);
 	assert_string_equal(s.recs[0].code, "32201");
@@ -375,7 +387,7 @@ static void test_emit_basic(void **state)
 	assert_string_equal(s.recs[0].text,
 			    "sipCallId=call-1%40pbx&responseCode=403");
 	assert_string_not_equal(s.recs[0].sid, s.recs[1].sid);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 	mem_deref(ctx);
 	tsink_close(&s);
 }
@@ -500,11 +512,11 @@ static void test_queue_full_never_blocks(void **state)
 	assert_int_equal(alert_sync(ctx, 5000), 0);
 	alert_stats(ctx, &st);
 	assert_int_equal(st.written, 17);
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nrecs, 17);
 	for (size_t i = 0; i < s.nbatches; i++)
 		assert_true(s.batch_sizes[i] >= 1 && s.batch_sizes[i] <= 4);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 	mem_deref(ctx);
 	tsink_close(&s);
 }
@@ -533,13 +545,13 @@ static void test_batching(void **state)
 	assert_int_equal(alert_sync(ctx, 5000), 0);
 	alert_stats(ctx, &st);
 	assert_int_equal(st.batches, 4);
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nbatches, 4);
 	assert_int_equal(s.batch_sizes[0], 1);
 	assert_int_equal(s.batch_sizes[1], 4);
 	assert_int_equal(s.batch_sizes[2], 4);
 	assert_int_equal(s.batch_sizes[3], 2);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 	mem_deref(ctx);
 	tsink_close(&s);
 }
@@ -566,9 +578,9 @@ static void test_shutdown_flushes(void **state)
 		assert_int_equal(alert_emit(ctx, &ev, NULL), 0);
 	gate_set(&s, false);
 	mem_deref(ctx); /* flushes the ring before returning */
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nrecs, 300);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 	tsink_close(&s);
 }
 
@@ -615,17 +627,17 @@ static void test_retention_purge(void **state)
 	conf.clock = fake_clock;
 	assert_int_equal(alert_alloc(&ctx, &conf), 0);
 	wait_purges(ctx, 1); /* at start */
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.last_before, t0 - 30 * day);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 
 	assert_int_equal(alert_emit(ctx, &ev, NULL), 0); /* day 0 */
 	assert_int_equal(alert_sync(ctx, 5000), 0);
 	atomic_store(&fake_now, t0 + 20 * day);
 	wait_purges(ctx, 2); /* a day has passed: purge, nothing old */
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nrecs, 1);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 	assert_int_equal(alert_emit(ctx, &ev, NULL), 0); /* day 20 */
 	assert_int_equal(alert_sync(ctx, 5000), 0);
 	/* nothing more until the interval passes */
@@ -636,11 +648,11 @@ static void test_retention_purge(void **state)
 	wait_purges(ctx, 3);
 	alert_stats(ctx, &st);
 	assert_int_equal(st.purged, 1);
-	pthread_mutex_lock(&s.mtx); /* the writer thread may purge */
+	tsink_lock(&s);
 	assert_int_equal(s.nrecs, 1);
 	assert_int_equal(s.recs[0].created, t0 + 20 * day);
 	assert_int_equal(s.last_before, t0 + 10 * day);
-	pthread_mutex_unlock(&s.mtx);
+	tsink_unlock(&s);
 
 	/* an explicit request runs one at once */
 	alert_purge_request(ctx);
