@@ -81,6 +81,17 @@ int buf_write_u8(struct buf *b, uint8_t v)
 	return buf_write(b, &v, 1);
 }
 
+int buf_write_u32(struct buf *b, uint32_t v)
+{
+	char t[10], *p = t + sizeof(t);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return buf_write(b, p, (size_t)(t + sizeof(t) - p));
+}
+
 /* One conversion of the fast path: no flags, no width; a precision
  * ("%.*s", "%.12s") only on s; length modifiers hh h l ll z. */
 struct conv {

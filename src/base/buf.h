@@ -28,6 +28,11 @@ int buf_write(struct buf *b, const void *p, size_t n);
 int buf_write_str(struct buf *b, const char *s);
 int buf_write_pl(struct buf *b, const struct pl *pl);
 int buf_write_u8(struct buf *b, uint8_t v);
+/* Append a string literal (its length known at compile time). */
+#define buf_write_lit(b, lit) buf_write((b), "" lit, sizeof(lit) - 1)
+/* Append v in decimal (no sign, no padding); for message builders that
+ * would otherwise go through printf. Returns 0 or ENOMEM. */
+int buf_write_u32(struct buf *b, uint32_t v);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)

@@ -133,6 +133,14 @@ static void test_buf(void **state)
 			 0);
 	pl = buf_pl(b);
 	assert_true(pl_eq_str(&pl, "INVITE sip:alice@example.com"));
+	buf_reset(b);
+	assert_int_equal(buf_write_u32(b, 0), 0);
+	assert_int_equal(buf_write_u8(b, ' '), 0);
+	assert_int_equal(buf_write_u32(b, 4294967295u), 0);
+	assert_int_equal(buf_write_u8(b, ' '), 0);
+	assert_int_equal(buf_write_u32(b, 100), 0);
+	pl = buf_pl(b);
+	assert_true(pl_eq_str(&pl, "0 4294967295 100"));
 	mem_deref(b);
 }
 
