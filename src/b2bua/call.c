@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sa.h"
+#include "base/str.h"
 #include "policy/channels.h"
 #include "policy/cps.h"
 #include "policy/digest.h"
@@ -212,8 +213,10 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	       struct admit_req *ar, struct tsx *st, struct sip_msg *msg,
 	       const struct sip_recv *rx)
 {
-	char callid[40], ltag[20], luri[128], ruri[128], shard[3];
+	char callid[40], ltag[20], luri[128], ruri[128];
+	const char *tpp;
 	struct call *c;
+	uint32_t hc;
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destroy);
@@ -245,22 +248,25 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->a.inv_cseq = msg->cseq.num;
 	c->a.inv = mem_ref(st);
 	dialog_token(c->token, 16);
-	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>", c->token,
-		 b->hostport, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>", b->hostport,
-		 c->token, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	tpp = rx->tp == SIP_TP_TCP ? ";transport=tcp" : "";
+	(void)str_join(c->contact_a, sizeof(c->contact_a), 0,
+		       "<sip:", c->token, "@", b->hostport, tpp, ">", NULL);
+	(void)str_join(c->rr_a, sizeof(c->rr_a), 0, "<sip:", b->hostport,
+		       ";lr;b2b=", c->token, tpp, ">", NULL);
 
 	/* leg B: our own Call-ID, tags and URIs; nothing of leg A. The
 	 * Call-ID's first two hex digits carry the shard of leg A's
 	 * Call-ID, so a dispatcher can send both legs to one loop. */
-	snprintf(shard, sizeof(shard), "%02x",
-		 (unsigned)(hash_pl(&msg->callid) & 0xff));
+	hc = hash_pl(&msg->callid);
 	dialog_token(callid, 30);
-	memcpy(callid, shard, 2);
+	callid[0] = "0123456789abcdef"[(hc >> 4) & 15];
+	callid[1] = "0123456789abcdef"[hc & 15];
 	dialog_token(ltag, 16);
-	snprintf(luri, sizeof(luri), "<sip:%s@%s>",
-		 c->caller[0] ? c->caller : "anonymous", b->hostport);
-	snprintf(ruri, sizeof(ruri), "<sip:%s@%s>", c->called, b->hostport);
+	(void)str_join(luri, sizeof(luri), 0,
+		       "<sip:", c->caller[0] ? c->caller : "anonymous", "@",
+		       b->hostport, ">", NULL);
+	(void)str_join(ruri, sizeof(ruri), 0, "<sip:", c->called, "@",
+		       b->hostport, ">", NULL);
 	c->bl.dlg.callid = mem_strdup(callid);
 	c->bl.dlg.ltag = mem_strdup(ltag);
 	c->bl.dlg.luri = mem_strdup(luri);
@@ -286,6 +292,14 @@ out:
 }
 
 /* ---- sending ---- */
+
+size_t call_hdr_append(char *buf, size_t sz, size_t n, enum sip_hdr_id id,
+		       const struct pl *val)
+{
+	n = str_join(buf, sz, n, sip_hdr_name(id), ": ", NULL);
+	n = str_append_pl(buf, sz, n, val);
+	return str_append(buf, sz, n, "\r\n");
+}
 
 int call_send_request(struct call *c, struct leg *l, const char *method,
 		      uint32_t cseq, const char *hdrs, const char *ctype,

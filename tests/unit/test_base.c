@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/pl.h"
 #include "base/sa.h"
+#include "base/str.h"
 #include "leakcheck.h"
 
 static int dtor_calls;
@@ -142,6 +143,39 @@ static void test_buf(void **state)
 	pl = buf_pl(b);
 	assert_true(pl_eq_str(&pl, "0 4294967295 100"));
 	mem_deref(b);
+}
+
+static void test_str(void **state)
+{
+	char a[8], big[64];
+	struct pl pl = PL("ab\0cd");
+	size_t n;
+
+	(void)state;
+	n = str_join(big, sizeof(big), 0, "<sip:", "x", "@", "h", ">", NULL);
+	assert_int_equal(n, 9);
+	assert_string_equal(big, "<sip:x@h>");
+	n = str_append_u32(big, sizeof(big), n, 4294967295u);
+	n = str_append_u32(big, sizeof(big), n, 0);
+	assert_string_equal(big, "<sip:x@h>42949672950");
+	assert_int_equal(n, strlen(big));
+	/* "%.*s" stops at a NUL; an empty pl's p may be NULL */
+	n = str_append_pl(big, sizeof(big), 0, &pl);
+	assert_int_equal(n, 2);
+	pl.p = NULL;
+	pl.l = 0;
+	n = str_append_pl(big, sizeof(big), n, &pl);
+	assert_string_equal(big, "ab");
+	/* cut as snprintf: NUL-ended, the full length returned */
+	n = str_append(a, sizeof(a), 0, "0123456789");
+	assert_int_equal(n, 10);
+	assert_string_equal(a, "0123456");
+	n = str_append(a, sizeof(a), n, "more");
+	assert_int_equal(n, 14);
+	assert_string_equal(a, "0123456");
+	n = str_append(a, sizeof(a), 6, "xyz");
+	assert_int_equal(n, 9);
+	assert_string_equal(a, "012345x");
 }
 
 /* buf_printf() against snprintf(): the fast path (no flags or width)
@@ -337,6 +371,7 @@ int main(void)
 		LEAKCHECK_TEST(test_list_hash),
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_buf_printf),
+		LEAKCHECK_TEST(test_str),
 		LEAKCHECK_TEST(test_clock_mock),
 		LEAKCHECK_TEST(test_sa),
 		LEAKCHECK_TEST(test_sa_net),
