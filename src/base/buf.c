@@ -50,35 +50,13 @@ int buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
-int buf_write(struct buf *b, const void *p, size_t n)
+int buf_write_grow(struct buf *b, const void *p, size_t n)
 {
-	if (n > b->size - b->pos) {
-		int err = buf_reserve(b, n);
+	int err = buf_reserve(b, n);
 
-		if (err)
-			return err;
-	}
-	if (n)
-		memcpy(b->data + b->pos, p, n);
-	b->pos += n;
-	if (b->pos > b->end)
-		b->end = b->pos;
-	return 0;
-}
-
-int buf_write_str(struct buf *b, const char *s)
-{
-	return buf_write(b, s, strlen(s));
-}
-
-int buf_write_pl(struct buf *b, const struct pl *pl)
-{
-	return buf_write(b, pl->p, pl->l);
-}
-
-int buf_write_u8(struct buf *b, uint8_t v)
-{
-	return buf_write(b, &v, 1);
+	if (err)
+		return err;
+	return buf_write(b, p, n);
 }
 
 int buf_write_u32(struct buf *b, uint32_t v)

@@ -4,8 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-static size_t append(char *dst, size_t sz, size_t n, const char *s,
-		     size_t l)
+static size_t append(char *dst, size_t sz, size_t n, const char *s, size_t l)
 {
 	size_t room, k;
 

@@ -18,8 +18,7 @@ size_t str_append(char *dst, size_t sz, size_t n, const char *s);
 
 /* str_append() of each string argument in turn, up to the NULL that
  * ends the list. */
-size_t str_join(char *dst, size_t sz, size_t n, ...)
-	__attribute__((sentinel));
+size_t str_join(char *dst, size_t sz, size_t n, ...) __attribute__((sentinel));
 
 /* As str_append() with the bytes of pl up to its first NUL, if any (as
  * "%.*s" prints). pl may be empty. */

@@ -363,6 +363,19 @@ static int copy_lines(struct buf *b, const struct sip_msg *msg,
 	return err;
 }
 
+/* The line of a single-valued header (the parser rejects duplicates of
+ * From, Call-ID and CSeq), else every line of id. */
+static int copy_line(struct buf *b, const struct sip_msg *msg,
+		     const struct sip_hdr *h, enum sip_hdr_id id)
+{
+	int err;
+
+	if (!h)
+		return copy_lines(b, msg, id);
+	err = put_pl(b, &h->line);
+	return err ? err : put_pl(b, &crlf);
+}
+
 static int put_to(struct buf *b, const struct sip_msg *req,
 		  const struct pl *to_tag)
 {
@@ -371,7 +384,7 @@ static int put_to(struct buf *b, const struct sip_msg *req,
 
 	if (!to_tag || !to_tag->l || sip_addr_decode(&to, &req->h_to->val) ||
 	    to.tag.l)
-		return copy_lines(b, req, SIP_HDR_TO);
+		return copy_line(b, req, req->h_to, SIP_HDR_TO);
 	err = put_pl(b, &req->h_to->name);
 	err = err ? err : put(b, ": ", 2);
 	err = err ? err : put_pl(b, &req->h_to->val);
@@ -442,10 +455,10 @@ int sip_print_response_via(struct buf *b, const struct sip_msg *req,
 	end = b->end;
 	err = sip_print_status_line(b, scode, reason);
 	err = err ? err : copy_vias(b, req, top_via);
-	err = err ? err : copy_lines(b, req, SIP_HDR_FROM);
+	err = err ? err : copy_line(b, req, req->h_from, SIP_HDR_FROM);
 	err = err ? err : put_to(b, req, to_tag);
-	err = err ? err : copy_lines(b, req, SIP_HDR_CALL_ID);
-	err = err ? err : copy_lines(b, req, SIP_HDR_CSEQ);
+	err = err ? err : copy_line(b, req, req->h_callid, SIP_HDR_CALL_ID);
+	err = err ? err : copy_line(b, req, req->h_cseq, SIP_HDR_CSEQ);
 	if (!err && scode == 100)
 		err = copy_lines(b, req, SIP_HDR_TIMESTAMP);
 	err = err ? err : put_pl(b, extra_headers);

@@ -108,6 +108,7 @@ static void tsx_destroy(void *data)
 	list_unlink(&tx->le_all);
 	mem_deref(tx->req);
 	mem_deref(tx->resp);
+	mem_deref(tx->topvia);
 	mem_deref(tx->req_mb);
 	mem_deref(tx->ack_mb);
 	mem_deref(tx->conn);
@@ -198,6 +199,7 @@ void tsx_slim(struct tsx *tx)
 	}
 	tx->keep = k;
 	tx->req = mem_deref(tx->req);
+	tx->topvia = mem_deref(tx->topvia); /* no response is built now */
 }
 
 void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,

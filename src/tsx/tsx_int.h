@@ -40,6 +40,8 @@ struct tsx {
 	struct sip_recv rx; /* rx.conn is a ref */
 	struct sip_via via; /* req's top Via, decoded */
 	struct buf *resp;   /* ref: last response sent */
+	struct buf *topvia; /* ref: via as answered (RFC 3581), printed
+			       by the first response */
 	char *totag;	    /* owned */
 	int deferred_err;   /* reported from tmr_to */
 
@@ -100,11 +102,12 @@ void tsx_fail_later(struct tsx *tx, int err);
 /* client.c */
 void tsx_client_recv(struct tsx *ct, struct sip_msg *msg);
 
-/* resp.c: a response to req (see tsx_reply()). */
+/* resp.c: a response to req (see tsx_reply()), its top Via value
+ * top_via (printed by sip_transp_via_print()). */
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
-		   const struct sip_via *via, const struct sip_recv *rx,
-		   uint16_t scode, const char *reason, const char *totag,
-		   const char *hdrs, const char *ctype, const struct pl *body);
+		   const struct pl *top_via, uint16_t scode,
+		   const char *reason, const char *totag, const char *hdrs,
+		   const char *ctype, const struct pl *body);
 /* ACK for a non-2xx (§17.1.1.3) or CANCEL (§9.1) for request req. */
 int tsx_ack_build(struct buf **mbp, struct sip_msg *req, struct sip_msg *resp);
 int tsx_cancel_build(struct buf **mbp, struct sip_msg *req);
