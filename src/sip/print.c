@@ -379,11 +379,20 @@ static int copy_line(struct buf *b, const struct sip_msg *msg,
 static int put_to(struct buf *b, const struct sip_msg *req,
 		  const struct pl *to_tag)
 {
-	struct sip_addr to;
+	const struct sip_addr *to = &req->cache.to_v;
+	struct sip_addr local;
 	int err;
 
-	if (!to_tag || !to_tag->l || sip_addr_decode(&to, &req->h_to->val) ||
-	    to.tag.l)
+	if (!to_tag || !to_tag->l)
+		return copy_line(b, req, req->h_to, SIP_HDR_TO);
+	/* the To a reader decoded already (sip_msg_to()), else a local
+	 * decode: the request is const here */
+	if (req->cache.to != 1) {
+		if (sip_addr_decode(&local, &req->h_to->val))
+			return copy_line(b, req, req->h_to, SIP_HDR_TO);
+		to = &local;
+	}
+	if (to->tag.l)
 		return copy_line(b, req, req->h_to, SIP_HDR_TO);
 	err = put_pl(b, &req->h_to->name);
 	err = err ? err : put(b, ": ", 2);

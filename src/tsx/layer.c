@@ -150,6 +150,25 @@ void tsx_link(struct tsx *tx)
 	list_append(&tx->tl->all, &tx->le_all, tx);
 }
 
+/* Move the slices of v (all within v->raw) onto copy, a copy of raw's
+ * bytes: cheaper than decoding the copy again. false, v unchanged, when
+ * a slice lies outside raw. */
+static bool via_rebase(struct sip_via *v, const char *copy)
+{
+	struct pl *f[] = {&v->proto,  &v->tp_pl,    &v->host,  &v->params,
+			  &v->branch, &v->received, &v->maddr, &v->raw};
+	const char *lo = v->raw.p, *hi = v->raw.p + v->raw.l;
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i]->p && (f[i]->p < lo || f[i]->p + f[i]->l > hi))
+			return false;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i]->p)
+			f[i]->p = copy + (f[i]->p - lo);
+	return true;
+}
+
 void tsx_slim(struct tsx *tx)
 {
 	bool server = tx->kind == TSX_IST || tx->kind == TSX_NIST;
@@ -180,8 +199,9 @@ void tsx_slim(struct tsx *tx)
 		memcpy(k, tx->via.raw.p, tx->via.raw.l);
 		k[tx->via.raw.l] = '\0';
 		pl_set(&pl, k, tx->via.raw.l);
-		if (sip_via_decode(&v, &pl) ||
-		    !pl_eq(&v.branch, &tx->branch)) {
+		v = tx->via;
+		if (!via_rebase(&v, k) && (sip_via_decode(&v, &pl) ||
+					   !pl_eq(&v.branch, &tx->branch))) {
 			mem_deref(k);
 			return;
 		}
