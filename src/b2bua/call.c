@@ -307,7 +307,9 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 		      struct tsx **ctp)
 {
 	char branch[TSX_BRANCH_SIZE];
+	enum sip_method mid;
 	struct buf *mb;
+	struct pl mp;
 	int err;
 
 	mb = buf_alloc(768 + (body ? body->l : 0));
@@ -320,7 +322,15 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 	if (!err)
 		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
 			   (const char *)mb->data, mb->end);
-	if (!err)
+	/* printed here: the transaction need not parse it again */
+	pl_set_str(&mp, method);
+	mid = sip_method_from_pl(&mp);
+	if (!err && mid != SIP_METHOD_UNKNOWN && mid != SIP_METHOD_ACK)
+		err = tsx_request_known(ctp, c->b->tsxl, mb, mid, branch,
+					l->dlg.tp,
+					(struct sockaddr *)&l->dlg.dst,
+					l->dlg.conn, true, h, arg);
+	else if (!err)
 		err = tsx_request(ctp, c->b->tsxl, mb, l->dlg.tp,
 				  (struct sockaddr *)&l->dlg.dst, l->dlg.conn,
 				  true, h, arg);

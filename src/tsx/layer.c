@@ -118,7 +118,7 @@ static void tsx_destroy(void *data)
 }
 
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
-	      struct sip_msg *req)
+	      enum sip_method method, struct sip_msg *req)
 {
 	struct tsx *tx = mem_zalloc(sizeof(*tx), tsx_destroy);
 
@@ -127,7 +127,7 @@ int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
 	tx->tl = tl;
 	tx->kind = kind;
 	tx->req = mem_ref(req);
-	tx->method = req->method;
+	tx->method = method;
 	switch (kind) {
 	case TSX_ICT:
 		tx->state = TSX_CALLING;
@@ -176,7 +176,7 @@ void tsx_slim(struct tsx *tx)
 	struct pl pl;
 	char *k;
 
-	if (!tx->req || tx->method == SIP_METHOD_UNKNOWN)
+	if ((!tx->req && !tx->req_mb) || tx->method == SIP_METHOD_UNKNOWN)
 		return;
 	switch (tx->state) {
 	case TSX_COMPLETED:
@@ -210,6 +210,10 @@ void tsx_slim(struct tsx *tx)
 		/* Accepted: the TU (gone) sent the 2xx; nothing resends */
 		if (tx->state == TSX_ACCEPTED)
 			tx->resp = mem_deref(tx->resp);
+	} else if (tx->keep) {
+		/* started with tsx_request_known(): branch is a copy */
+		k = tx->keep;
+		tx->req_mb = mem_deref(tx->req_mb);
 	} else {
 		k = pl_strdup(&tx->branch);
 		if (!k)
@@ -370,9 +374,20 @@ const char *tsx_state_name(enum tsx_state st)
 	return names[st];
 }
 
-struct sip_msg *tsx_request_msg(const struct tsx *tx)
+struct sip_msg *tsx_request_msg(struct tsx *tx)
 {
-	return tx ? tx->req : NULL;
+	struct pl pl;
+
+	if (!tx)
+		return NULL;
+	/* a client started by tsx_request_known(): decoded on first use */
+	if (!tx->req && tx->req_mb && tx->kind != TSX_IST &&
+	    tx->kind != TSX_NIST) {
+		pl = buf_pl(tx->req_mb);
+		(void)sip_msg_decode(&tx->req, &pl, tx->req_mb,
+				     tx->tpk != SIP_TP_UDP, NULL);
+	}
+	return tx->req;
 }
 
 uint16_t tsx_scode(const struct tsx *tx)

@@ -85,7 +85,7 @@ int tsx_server_new(struct tsx **stp, struct tsx_layer *tl, struct sip_msg *msg,
 		return err;
 	err = tsx_alloc(&st, tl,
 			msg->method == SIP_METHOD_INVITE ? TSX_IST : TSX_NIST,
-			msg);
+			msg->method, msg);
 	if (err)
 		return err;
 	st->rx = *rx;

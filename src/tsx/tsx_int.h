@@ -25,12 +25,15 @@ struct tsx {
 	enum tsx_kind kind;
 	enum tsx_state state;
 	enum sip_method method; /* of the request (CSeq method) */
-	struct sip_msg *req;	/* ref: the request; NULL once slim */
+	struct sip_msg *req;	/* ref: the request; NULL once slim, and
+				   for a client from tsx_request_known()
+				   until tsx_request_msg() decodes it */
 	struct pl branch;	/* slice of req's top Via branch, or of
 				   keep once slim */
 	char *keep;		/* owned, once slim: server: the top Via
-				   element (via points into it); client:
-				   the branch */
+				   element (via points into it); client
+				   (from the start with
+				   tsx_request_known()): the branch */
 	bool rfc2543;		/* server: no magic cookie: match by
 				   fields, hashed by Call-ID */
 	uint32_t key;
@@ -67,7 +70,7 @@ struct tsx {
 
 /* layer.c */
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
-	      struct sip_msg *req);
+	      enum sip_method method, struct sip_msg *req);
 void tsx_link(struct tsx *tx);
 /* Waiting out a last timer (Completed, Confirmed, Accepted): drop the
  * parsed request (and a client's request bytes; an INVITE server's
