@@ -9,23 +9,36 @@
 
 #include "base/mem.h"
 
+/* The first data block lives in the same allocation as the struct (one
+ * allocation per buffer: a call builds and receives a score of them);
+ * growing moves it to a block of its own. */
+static bool data_inline(const struct buf *b)
+{
+	return b->data == (const uint8_t *)(b + 1);
+}
+
 static void buf_destroy(void *data)
 {
 	struct buf *b = data;
 
-	mem_deref(b->data);
+	if (!data_inline(b))
+		mem_deref(b->data);
 }
 
 struct buf *buf_alloc(size_t size)
 {
-	struct buf *b = mem_zalloc(sizeof(*b), buf_destroy);
+	size_t sz = size ? size : 1;
+	struct buf *b;
 
+	if (sz > SIZE_MAX - sizeof(*b))
+		return NULL;
+	b = mem_alloc(sizeof(*b) + sz, buf_destroy);
 	if (!b)
 		return NULL;
-	b->data = mem_alloc(size ? size : 1, NULL);
-	if (!b->data)
-		return mem_deref(b);
-	b->size = size ? size : 1;
+	b->data = (uint8_t *)(b + 1);
+	b->size = sz;
+	b->pos = 0;
+	b->end = 0;
 	return b;
 }
 
@@ -42,7 +55,13 @@ int buf_reserve(struct buf *b, size_t n)
 	nsz = b->size * 2;
 	if (nsz < need)
 		nsz = need;
-	d = mem_realloc(b->data, nsz);
+	if (data_inline(b)) {
+		d = mem_alloc(nsz, NULL);
+		if (d)
+			memcpy(d, b->data, b->end);
+	} else {
+		d = mem_realloc(b->data, nsz);
+	}
 	if (!d)
 		return ENOMEM;
 	b->data = d;
