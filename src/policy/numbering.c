@@ -110,26 +110,6 @@ static int prefix_cmp(const char *key, size_t n, const char *entry)
 	return entry[n] ? -1 : 0;
 }
 
-/* Index of the entry equal to digits[0..n) in a sorted string table. */
-static bool str_find(const char *const *tab, size_t tabn, const char *d,
-		     size_t n)
-{
-	size_t lo = 0, hi = tabn;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = prefix_cmp(d, n, tab[mid]);
-
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
 static const struct numbering_prefix *prefix_find(const char *d, size_t n)
 {
 	size_t lo = 0, hi = numbering_prefix_n;
@@ -146,6 +126,61 @@ static const struct numbering_prefix *prefix_find(const char *d, size_t n)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+/* A sorted string table whose entries hold their string first. */
+struct stab {
+	const char *base;
+	size_t stride, n;
+};
+
+static const char *stab_at(const struct stab *t, size_t i)
+{
+	return *(const char *const *)(const void *)(t->base + i * t->stride);
+}
+
+/* First index from lo whose entry is not below d[0..n) (strcmp order). */
+static size_t stab_lower(const struct stab *t, size_t lo, const char *d,
+			 size_t n)
+{
+	size_t hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (prefix_cmp(d, n, stab_at(t, mid)) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The longest entry that is a prefix of d[0..len) (at most PREFIX_MAX
+ * digits): its length, its index in *idxp; 0 when none. One ordered walk
+ * over the prefix lengths, stopping where no entry starts with the
+ * digits so far (no longer one can match then), instead of a search per
+ * length. */
+static size_t stab_longest(const struct stab *t, const char *d, size_t len,
+			   size_t *idxp)
+{
+	size_t n, lo = 0, best = 0;
+
+	for (n = 1; n <= len && n <= PREFIX_MAX; n++) {
+		const char *e;
+
+		lo = stab_lower(t, lo, d, n);
+		if (lo == t->n)
+			break;
+		e = stab_at(t, lo);
+		if (strncmp(e, d, n))
+			break;
+		if (!e[n]) {
+			best = n;
+			*idxp = lo;
+		}
+	}
+	return best;
 }
 
 static bool all_digits(const char *d, size_t len)
@@ -183,21 +218,20 @@ size_t numbering_cc_match(const char *digits, size_t len, uint16_t *ccp)
 const struct numbering_country *numbering_country_of(const char *digits,
 						     size_t len)
 {
-	size_t n;
+	const struct stab prefixes = {.base = (const char *)numbering_prefixes,
+				      .stride = sizeof(numbering_prefixes[0]),
+				      .n = numbering_prefix_n};
+	const struct numbering_prefix *p;
+	size_t i = 0;
 
 	if (!digits || !len || !all_digits(digits, len))
 		return NULL;
-	n = len < PREFIX_MAX ? len : PREFIX_MAX;
-	for (; n > 0; n--) {
-		const struct numbering_prefix *p = prefix_find(digits, n);
-
-		if (p) {
-			if (p->country == NUMBERING_NONE)
-				return NULL;
-			return &numbering_countries[p->country];
-		}
-	}
-	return NULL;
+	if (!stab_longest(&prefixes, digits, len, &i))
+		return NULL;
+	p = &numbering_prefixes[i];
+	if (p->country == NUMBERING_NONE)
+		return NULL;
+	return &numbering_countries[p->country];
 }
 
 bool numbering_length_valid(const struct numbering_country *c, size_t len)
@@ -214,14 +248,14 @@ bool numbering_length_valid(const struct numbering_country *c, size_t len)
 
 bool numbering_is_high_risk(const char *digits, size_t len)
 {
-	size_t n;
+	const struct stab hr = {.base = (const char *)numbering_hr_all,
+				.stride = sizeof(numbering_hr_all[0]),
+				.n = numbering_hr_all_n};
+	size_t i;
 
 	if (!digits || !all_digits(digits, len))
 		return false;
-	for (n = 1; n <= len && n <= PREFIX_MAX; n++)
-		if (str_find(numbering_hr_all, numbering_hr_all_n, digits, n))
-			return true;
-	return false;
+	return stab_longest(&hr, digits, len, &i) > 0;
 }
 
 int numbering_high_risk_apply(const struct numbering_country *c,

@@ -10,6 +10,7 @@
 #include "leakcheck.h"
 #include "policy/e164.h"
 #include "policy/numbering.h"
+#include "policy/numbering_int.h"
 
 static const char *iso_of(const char *digits)
 {
@@ -104,6 +105,66 @@ static void test_country_table(void **state)
 			 EINVAL);
 	assert_string_equal(numbering_continent_name(99), "");
 	assert_non_null(strstr(numbering_source(), "libphonenumber-js"));
+}
+
+/* The longest table prefix of d, by a linear scan: what the searches
+ * must agree with. */
+static const struct numbering_country *country_linear(const char *d)
+{
+	size_t best = 0, bi = 0, l;
+
+	for (size_t i = 0; i < numbering_prefix_n; i++) {
+		l = strlen(numbering_prefixes[i].digits);
+		if (l > best && !strncmp(d, numbering_prefixes[i].digits, l)) {
+			best = l;
+			bi = i;
+		}
+	}
+	if (!best || numbering_prefixes[bi].country == NUMBERING_NONE)
+		return NULL;
+	return &numbering_countries[numbering_prefixes[bi].country];
+}
+
+static bool high_risk_linear(const char *d)
+{
+	for (size_t i = 0; i < numbering_hr_all_n; i++)
+		if (!strncmp(d, numbering_hr_all[i],
+			     strlen(numbering_hr_all[i])))
+			return true;
+	return false;
+}
+
+/* Every table entry, cut and extended, and numbers around each: the
+ * prefix searches give what a linear scan gives. */
+static void test_prefix_search_agrees(void **state)
+{
+	char d[32];
+	size_t ntab[2] = {numbering_prefix_n, numbering_hr_all_n};
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int t = 0; t < 2; t++) {
+		for (size_t i = 0; i < ntab[t]; i++) {
+			const char *e = t ? numbering_hr_all[i]
+					  : numbering_prefixes[i].digits;
+			size_t el = strlen(e);
+
+			for (size_t cut = 1; cut <= el + 6 && cut < 20;
+			     cut++) {
+				memcpy(d, e, el < cut ? el : cut);
+				for (size_t k = el; k < cut; k++) {
+					seed = seed * 1103515245u + 12345u;
+					d[k] = (char)('0' + (seed >> 16) % 10);
+				}
+				d[cut] = '\0';
+				assert_ptr_equal(numbering_country_of(d, cut),
+						 country_linear(d));
+				assert_int_equal(
+					numbering_is_high_risk(d, cut),
+					high_risk_linear(d));
+			}
+		}
+	}
 }
 
 static void test_cc_and_lengths(void **state)
@@ -242,6 +303,7 @@ int main(void)
 		LEAKCHECK_TEST(test_country_table),
 		LEAKCHECK_TEST(test_cc_and_lengths),
 		LEAKCHECK_TEST(test_high_risk),
+		LEAKCHECK_TEST(test_prefix_search_agrees),
 		LEAKCHECK_TEST(test_e164_valid),
 		LEAKCHECK_TEST(test_e164_extract),
 	};
