@@ -226,6 +226,45 @@ static void test_buf_printf(void **state)
 		"0123456789012345678901234567890123456789");
 }
 
+/* sa_set() takes IPv4 literals exactly as inet_pton() does. */
+static void test_sa_set_ipv4(void **state)
+{
+	static const char *const in[] = {
+		"1.2.3.4",	  "0.0.0.0",   "255.255.255.255",
+		"127.0.0.1",	  "256.1.1.1", "01.2.3.4",
+		"1.2.3.04",	  "1.2.3",     "1.2.3.4.5",
+		"1..2.3",	  "1.2.3.",    ".1.2.3",
+		"1.2.3.4 ",	  "+1.2.3.4",  "1.2.3.-4",
+		"1.2.3.4a",	  "999.0.0.0", "10.0.0.1000",
+		"0.0.0.00",	  "",	       "1.2.3.4\0.5",
+		"::ffff:1.2.3.4",
+	};
+	struct sockaddr_storage sa;
+	struct in_addr want;
+	struct pl pl;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		int ok = inet_pton(AF_INET, in[i], &want) == 1;
+		int err;
+
+		pl_set_str(&pl, in[i]);
+		if (i == sizeof(in) / sizeof(in[0]) - 2)
+			pl.l = 9; /* a NUL inside: the C string stops there */
+		err = sa_set(&sa, &pl, 5060);
+		if (ok && pl.l == strlen(in[i])) {
+			assert_int_equal(err, 0);
+			assert_int_equal(sa.ss_family, AF_INET);
+			assert_memory_equal(
+				&((struct sockaddr_in *)&sa)->sin_addr, &want,
+				sizeof(want));
+			assert_int_equal(sa_port(&sa), 5060);
+		} else if (!ok && pl.l == strlen(in[i])) {
+			assert_true(err != 0 || sa.ss_family == AF_INET6);
+		}
+	}
+}
+
 static void test_clock_mock(void **state)
 {
 	(void)state;
@@ -372,6 +411,7 @@ int main(void)
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_buf_printf),
 		LEAKCHECK_TEST(test_str),
+		LEAKCHECK_TEST(test_sa_set_ipv4),
 		LEAKCHECK_TEST(test_clock_mock),
 		LEAKCHECK_TEST(test_sa),
 		LEAKCHECK_TEST(test_sa_net),
