@@ -83,6 +83,10 @@ struct call {
 	struct leg a;
 	struct leg bl;
 	struct buf *offer; /* ref: SDP for the carrier */
+	/* ref: the PBX's parsed offer when offer is it printed unfiltered
+	 * (the relay rewrites it without parsing offer again); dropped once
+	 * the media started */
+	struct sdp_session *offer_sdp;
 	struct target tgts[B2BUA_MAX_TARGETS];
 	unsigned ntgts, cur;
 	/* the current target: its next hops (a name: from DNS), tried in

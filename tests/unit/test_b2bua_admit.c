@@ -348,6 +348,28 @@ static void test_sdp(void **state)
 	o = buf_pl(f.r.offer);
 	assert_non_null(memmem(o.p, o.l, "m=audio 6000 RTP/AVP 0 101", 26));
 	assert_null(memmem(o.p, o.l, " 8 ", 3));
+	assert_false(f.r.offer_as_sdp); /* a format dropped */
+	fx_done(&f);
+
+	/* every format kept: the parsed offer stands for the printed one */
+	fx_init(&f, RURI, "+15551230000", NULL,
+		"v=0\r\no=p 1 1 IN IP4 127.0.0.1\r\ns=c\r\n"
+		"c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0 101\r\n"
+		"a=rtpmap:101 telephone-event/8000\r\n",
+		NULL);
+	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
+	assert_true(f.r.offer_as_sdp);
+	fx_done(&f);
+
+	/* a video stream is refused (rewritten to port 0): printed */
+	fx_init(&f, RURI, "+15551230000", NULL,
+		"v=0\r\no=p 1 1 IN IP4 127.0.0.1\r\ns=c\r\n"
+		"c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+		"m=video 6002 RTP/AVP 96\r\n",
+		NULL);
+	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
+	assert_false(f.r.offer_as_sdp);
 	fx_done(&f);
 }
 
