@@ -248,6 +248,15 @@ int dialog_uac_confirm(struct dialog *d, struct sip_msg *resp)
 		mem_deref(routes);
 		return err;
 	}
+	/* the 200 after a 180 mostly repeats it: the next hop stays */
+	if (d->rtag && !strcmp(d->rtag, rtag) &&
+	    (!rtarget || (d->rtarget && !strcmp(d->rtarget, rtarget))) &&
+	    (routes ? d->routes && !strcmp(d->routes, routes) : !d->routes)) {
+		mem_deref(rtag);
+		mem_deref(rtarget);
+		mem_deref(routes);
+		return 0;
+	}
 	mem_deref(d->rtag);
 	d->rtag = rtag;
 	if (rtarget) {
