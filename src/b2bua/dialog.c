@@ -30,18 +30,26 @@ void dialog_reset(struct dialog *d)
 }
 
 /* The name-addr of a From/To value without its tag parameter: "<uri>"
- * plus the other params, rebuilt from the parsed address. */
+ * plus the other params, rebuilt from the parsed address into one
+ * string. */
 static char *addr_notag(const struct sip_addr *a)
 {
-	struct buf *b = buf_alloc(a->raw.l + 8);
-	char *s = NULL;
+	size_t cap = a->dname.l + 3 + a->uri.raw.l + a->params.l + 1;
+	char *s = mem_alloc(cap, NULL), *o = s;
 
-	if (!b)
+	if (!s)
 		return NULL;
-	if (buf_write_pl(b, &a->dname) ||
-	    (a->dname.l && buf_write_u8(b, ' ')) || buf_write_u8(b, '<') ||
-	    buf_write_pl(b, &a->uri.raw) || buf_write_u8(b, '>'))
-		goto out;
+	if (a->dname.l) {
+		memcpy(o, a->dname.p, a->dname.l);
+		o += a->dname.l;
+		*o++ = ' ';
+	}
+	*o++ = '<';
+	if (a->uri.raw.l) {
+		memcpy(o, a->uri.raw.p, a->uri.raw.l);
+		o += a->uri.raw.l;
+	}
+	*o++ = '>';
 	/* header params other than tag */
 	if (a->params.l) {
 		const char *p = a->params.p, *end = p + a->params.l;
@@ -52,15 +60,14 @@ static char *addr_notag(const struct sip_addr *a)
 			while (q < end && *q != ';')
 				q++;
 			if (!(q - p >= 4 && !strncasecmp(p, ";tag", 4) &&
-			      (q - p == 4 || p[4] == '=')))
-				if (buf_write(b, p, (size_t)(q - p)))
-					goto out;
+			      (q - p == 4 || p[4] == '='))) {
+				memcpy(o, p, (size_t)(q - p));
+				o += q - p;
+			}
 			p = q;
 		}
 	}
-	s = mem_strndup((const char *)b->data, b->end);
-out:
-	mem_deref(b);
+	*o = '\0';
 	return s;
 }
 
