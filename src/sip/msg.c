@@ -8,6 +8,8 @@
 #include "base/mem.h"
 #include "sip/sip_int.h"
 
+_Static_assert(SIP_HDR_COUNT_ <= 64, "sip_msg.hdr_mask holds every id");
+
 static void msg_destroy(void *data)
 {
 	struct sip_msg *msg = data;
@@ -76,6 +78,7 @@ static inline int hdr_add(struct sip_msg *msg, uint32_t *capp,
 	}
 	h = &msg->hdrs[msg->nhdrs++];
 	h->id = id;
+	msg->hdr_mask |= (uint64_t)1 << id;
 	h->name.p = ns;
 	h->name.l = nl;
 	h->val.p = vs;

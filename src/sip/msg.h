@@ -95,6 +95,7 @@ struct sip_msg {
 	struct sip_hdr *hdrs; /* nhdrs entries in message order: points to
 				 inline_hdrs, or to an owned overflow array */
 	uint32_t nhdrs;
+	uint64_t hdr_mask; /* bit id set: a header of that id is present */
 
 	/* quick access, set at decode (NULL when absent) */
 	const struct sip_hdr *h_via; /* topmost Via */

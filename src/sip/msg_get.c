@@ -11,6 +11,9 @@ const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg,
 {
 	if (!msg)
 		return NULL;
+	/* most lookups are for headers a message does not have */
+	if ((unsigned)id < 64 && !((msg->hdr_mask >> id) & 1))
+		return NULL;
 	for (uint32_t i = 0; i < msg->nhdrs; i++)
 		if (msg->hdrs[i].id == id)
 			return &msg->hdrs[i];
