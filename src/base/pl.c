@@ -15,31 +15,17 @@ bool pl_eq(const struct pl *a, const struct pl *b)
 	return a->l == b->l && (a->l == 0 || memcmp(a->p, b->p, a->l) == 0);
 }
 
-bool pl_caseeq(const struct pl *a, const struct pl *b)
+bool pl_mem_caseeq(const char *p, const char *s, size_t n)
 {
-	if (a->l != b->l)
-		return false;
-	for (size_t i = 0; i < a->l; i++)
-		if (lower((unsigned char)a->p[i]) !=
-		    lower((unsigned char)b->p[i]))
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)p[i]) != lower((unsigned char)s[i]))
 			return false;
 	return true;
 }
 
-bool pl_eq_str(const struct pl *a, const char *s)
+bool pl_caseeq(const struct pl *a, const struct pl *b)
 {
-	struct pl b;
-
-	pl_set_str(&b, s);
-	return pl_eq(a, &b);
-}
-
-bool pl_caseeq_str(const struct pl *a, const char *s)
-{
-	struct pl b;
-
-	pl_set_str(&b, s);
-	return pl_caseeq(a, &b);
+	return a->l == b->l && pl_mem_caseeq(a->p, b->p, a->l);
 }
 
 int pl_u64(const struct pl *pl, uint64_t *vp)

@@ -42,11 +42,27 @@ static inline bool pl_isset(const struct pl *pl)
 	return pl && pl->p && pl->l;
 }
 
-/* Byte-exact / ASCII case-insensitive equality. */
+/* Byte-exact / ASCII case-insensitive equality. The _str forms are
+ * inline: with a literal the length is a constant, and a length that
+ * differs (the usual case) costs no call. */
 bool pl_eq(const struct pl *a, const struct pl *b);
 bool pl_caseeq(const struct pl *a, const struct pl *b);
-bool pl_eq_str(const struct pl *a, const char *s);
-bool pl_caseeq_str(const struct pl *a, const char *s);
+/* n bytes of p and s equal, ASCII case-insensitive. */
+bool pl_mem_caseeq(const char *p, const char *s, size_t n);
+
+static inline bool pl_eq_str(const struct pl *a, const char *s)
+{
+	size_t n = s ? strlen(s) : 0; /* NULL: as "" */
+
+	return a->l == n && (n == 0 || memcmp(a->p, s, n) == 0);
+}
+
+static inline bool pl_caseeq_str(const struct pl *a, const char *s)
+{
+	size_t n = s ? strlen(s) : 0; /* NULL: as "" */
+
+	return a->l == n && pl_mem_caseeq(a->p, s, n);
+}
 
 /* Decimal unsigned integer covering the whole slice. Returns 0, EINVAL
  * (empty or non-digit) or ERANGE (overflow); *vp set only on success. */
