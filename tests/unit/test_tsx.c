@@ -25,6 +25,7 @@
 #include "base/sa.h"
 #include "net/transp.h"
 #include "tsx/tsx.h"
+#include "tsx/tsx_int.h"
 #include "leakcheck.h"
 
 #define T1 500
@@ -1284,6 +1285,43 @@ static void test_request_known(void **state)
 	peer_drain();
 }
 
+/* Branch keys spread over the table's buckets: random branches and
+ * branches that differ in one character only. */
+static void test_key_spread(void **state)
+{
+	static unsigned load[1024];
+	char b[TSX_BRANCH_SIZE];
+	unsigned max = 0;
+	struct pl pl;
+
+	(void)state;
+	memset(load, 0, sizeof(load));
+	for (int i = 0; i < 4096; i++) {
+		tsx_branch_make(b, sizeof(b));
+		pl_set_str(&pl, b);
+		load[tsx_key_branch(&pl) & 1023]++;
+	}
+	for (int i = 0; i < 1024; i++)
+		max = load[i] > max ? load[i] : max;
+	assert_true(max <= 16); /* 4 on average */
+
+	memset(load, 0, sizeof(load));
+	max = 0;
+	for (int i = 0; i < 4096; i++) {
+		snprintf(b, sizeof(b), "z9hG4bK%024x", i);
+		pl_set_str(&pl, b);
+		load[tsx_key_branch(&pl) & 1023]++;
+	}
+	for (int i = 0; i < 1024; i++)
+		max = load[i] > max ? load[i] : max;
+	assert_true(max <= 16);
+	/* equal bytes, equal keys; the length counts */
+	pl_set_str(&pl, "z9hG4bKabc");
+	assert_int_equal(tsx_key_branch(&pl),
+			 tsx_key_branch(&PL("z9hG4bKabc")));
+	assert_true(tsx_key_branch(&pl) != tsx_key_branch(&PL("z9hG4bKab")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1310,6 +1348,7 @@ int main(void)
 		TEST(test_branch_and_sentby),
 		TEST(test_slim),
 		TEST(test_request_known),
+		cmocka_unit_test(test_key_spread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
