@@ -80,12 +80,32 @@ int buf_write_grow(struct buf *b, const void *p, size_t n)
 
 int buf_write_u32(struct buf *b, uint32_t v)
 {
+	static const char d2[201] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
 	char t[10], *p = t + sizeof(t);
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	/* two digits per division */
+	while (v >= 100) {
+		uint32_t r = v % 100;
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, d2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, d2 + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return buf_write(b, p, (size_t)(t + sizeof(t) - p));
 }
 

@@ -142,6 +142,16 @@ static void test_buf(void **state)
 	assert_int_equal(buf_write_u32(b, 100), 0);
 	pl = buf_pl(b);
 	assert_true(pl_eq_str(&pl, "0 4294967295 100"));
+	/* every length of number against snprintf */
+	for (uint32_t v = 1, i = 0; i < 40; i++, v = v * 3 + i) {
+		char want[16];
+
+		buf_reset(b);
+		assert_int_equal(buf_write_u32(b, v), 0);
+		snprintf(want, sizeof(want), "%u", v);
+		pl = buf_pl(b);
+		assert_true(pl_eq_str(&pl, want));
+	}
 	mem_deref(b);
 }
 
