@@ -110,7 +110,7 @@ struct relay {
 	struct relay_fifo cold;	  /* sockets closed */
 	uint32_t nused, idle_max; /* handed out; most warm pairs kept */
 	uint64_t idle_dropped;	  /* packets that reached warm sockets */
-	struct relay_sfd *sfds; /* owned, 2 * npairs */
+	struct relay_sfd *sfds;	  /* owned, 2 * npairs */
 
 	/* relay thread */
 	struct relay_io *io; /* owned; relay thread's buffers */
