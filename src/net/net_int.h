@@ -13,11 +13,6 @@
  * handle, dropped by the handle's close callback; tp is cleared when the
  * transport goes away first. */
 
-struct udp_outq;
-
-/* Datagrams queued per socket before a flush (udp_out.c). */
-enum { UDP_OUT_MAX = 64 };
-
 struct udp_sock {
 	uv_udp_t h;
 	struct le le;	       /* in tp->udps */
@@ -25,7 +20,6 @@ struct udp_sock {
 	struct sockaddr_storage laddr;
 	uint8_t *rbuf; /* owned: recvmmsg slab */
 	size_t rbsz;
-	struct udp_outq *outq; /* owned: sends of this loop iteration */
 	bool closing;
 };
 
@@ -83,8 +77,6 @@ struct sip_transp {
 	sip_transp_recv_h *rh;
 	void *arg;
 	struct sip_transp_stats st;
-	uv_prepare_t *prep; /* owned until closed: flush UDP sends */
-	uv_check_t *check;  /* same */
 };
 
 /* transp.c */
@@ -104,22 +96,6 @@ void udp_close(struct udp_sock *us);
 int udp_send(struct sip_transp *tp, struct udp_sock *us,
 	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg);
-
-/* udp_out.c */
-/* Queue a datagram for this iteration's sendmmsg(). Returns 0 or a
- * positive errno; later failures go to eh(err, arg). */
-int udp_out_queue(struct udp_sock *us, const struct sockaddr_storage *dst,
-		  struct buf *mb, sip_transp_err_h *eh, void *arg);
-/* Send what every UDP socket of tp queued; report failures. */
-void udp_out_flush(struct sip_transp *tp);
-/* us's queue, allocated when it opens. Returns 0 or ENOMEM. */
-int udp_out_alloc(struct udp_sock *us);
-/* Send what us queued; forget failures (its transport is going). */
-void udp_out_drop(struct udp_sock *us);
-/* The loop handles that flush: started with the transport, closed with
- * it. */
-int udp_out_start(struct sip_transp *tp);
-void udp_out_stop(struct sip_transp *tp);
 
 /* tcp.c */
 int tcp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,

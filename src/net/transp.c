@@ -21,7 +21,6 @@ static void transp_destroy(void *data)
 	struct sip_transp *tp = data;
 	struct le *le;
 
-	udp_out_stop(tp);
 	while ((le = tp->udps.head))
 		udp_close(le->data);
 	while ((le = tp->tcpls.head))
@@ -66,8 +65,6 @@ int sip_transp_alloc(struct sip_transp **tpp, uv_loop_t *loop, struct tmrl *tl,
 	if (!tp->cfg.udp_max_size)
 		tp->cfg.udp_max_size = DEF_UDP_MAX_SIZE;
 	err = hash_alloc(&tp->conns, 1024);
-	if (!err)
-		err = udp_out_start(tp);
 	if (err) {
 		mem_deref(tp);
 		return err;

@@ -117,11 +117,6 @@ int sip_transp_send(struct sip_transp *tp, enum sip_transport tpk,
 		    const struct sockaddr *dst, struct sip_conn *conn,
 		    struct buf *mb, sip_transp_err_h *eh, void *arg);
 
-/* UDP datagrams are sent in batches at the end of each phase of the
- * loop's iteration. This sends what is queued now, for callers outside
- * the loop's callbacks; failures go to their handlers. */
-void sip_transp_flush(struct sip_transp *tp);
-
 /* Send a request (RFC 3261 §18.1.1): when *tpkp is SIP_TP_UDP, the
  * message is larger than cfg->udp_max_size and tcp_ok (the target allows
  * TCP), it goes over TCP and the top Via's transport in mb is rewritten

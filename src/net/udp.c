@@ -1,5 +1,5 @@
 /* UDP listeners: batch receive (recvmmsg via libuv), keep-alive
- * filtering; sends are batched by udp_out.c. */
+ * filtering, datagram sends. */
 #include <errno.h>
 #include <string.h>
 
@@ -17,7 +17,6 @@ static void udp_sock_destroy(void *data)
 	struct udp_sock *us = data;
 
 	list_unlink(&us->le);
-	udp_out_drop(us);
 	mem_deref(us->rbuf);
 }
 
@@ -31,7 +30,6 @@ void udp_close(struct udp_sock *us)
 	if (!us || us->closing)
 		return;
 	us->closing = true;
-	udp_out_drop(us);
 	list_unlink(&us->le);
 	us->tp = NULL;
 	uv_udp_recv_stop(&us->h);
@@ -103,7 +101,7 @@ int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 		return ENOMEM;
 	us->rbsz = UDP_DGRAM_MAX * UDP_BATCH;
 	us->rbuf = mem_alloc(us->rbsz, NULL);
-	if (!us->rbuf || udp_out_alloc(us)) {
+	if (!us->rbuf) {
 		mem_deref(us);
 		return ENOMEM;
 	}
@@ -137,12 +135,38 @@ int udp_listen(struct sip_transp *tp, const struct sockaddr_storage *sa,
 	return 0;
 }
 
+static void on_sent(uv_udp_send_t *req, int status)
+{
+	wreq_done(req->data, status);
+}
+
 int udp_send(struct sip_transp *tp, struct udp_sock *us,
 	     const struct sockaddr_storage *dst, struct buf *mb,
 	     sip_transp_err_h *eh, void *arg)
 {
+	uv_buf_t ub = uv_buf_init((char *)mb->data, (unsigned)mb->end);
+	struct wreq *wr;
+	int r;
+
 	(void)tp;
 	if (mb->end > UDP_DGRAM_MAX - 1)
 		return EMSGSIZE;
-	return udp_out_queue(us, dst, mb, eh, arg);
+	r = uv_udp_try_send(&us->h, &ub, 1, (const struct sockaddr *)dst);
+	if (r >= 0)
+		return 0;
+	if (r != UV_EAGAIN)
+		return -r;
+	/* socket buffer full: queue it in libuv */
+	wr = wreq_alloc(mb, eh, arg);
+	if (!wr)
+		return ENOMEM;
+	wr->us = us;
+	wr->req.u.data = wr;
+	r = uv_udp_send(&wr->req.u, &us->h, &ub, 1,
+			(const struct sockaddr *)dst, on_sent);
+	if (r) {
+		mem_deref(wr);
+		return -r;
+	}
+	return 0;
 }

@@ -603,56 +603,6 @@ static void test_tcp_connect_refused(void **state)
 	mem_deref(mb);
 }
 
-/* UDP sends queue until the loop's next flush and leave in order; one
- * that cannot go (a broadcast address without SO_BROADCAST: EACCES) is
- * reported through its handler from the loop, never from inside the send,
- * and the datagrams around it still go. More than a batch at once works. */
-static void test_udp_batch(void **state)
-{
-	struct sockaddr_storage peer, bcast;
-	int s = udp_sock(&peer, AF_INET);
-	void *arg = mem_zalloc(1, NULL);
-	char buf[256], want[32];
-	struct buf *mb;
-	int i;
-
-	(void)state;
-	assert_int_equal(sa_parse(&bcast, "255.255.255.255:5060", 0), 0);
-	for (i = 0; i < 150; i++) {
-		snprintf(want, sizeof(want), "dgram %d", i);
-		mb = str_buf(want);
-		assert_int_equal(sip_transp_send(fx.tp, SIP_TP_UDP,
-						 (struct sockaddr *)&peer,
-						 NULL, mb, NULL, NULL),
-				 0);
-		mem_deref(mb);
-		if (i == 70) {
-			mb = str_buf("nowhere");
-			assert_int_equal(
-				sip_transp_send(fx.tp, SIP_TP_UDP,
-						(struct sockaddr *)&bcast,
-						NULL, mb, on_send_err, arg),
-				0);
-			mem_deref(mb);
-			assert_int_equal(fx.nerr, 0);
-		}
-	}
-	assert_true(pump_until(&fx.nerr, 1, 2000));
-	assert_int_equal(fx.send_err, EACCES);
-	assert_int_equal(mem_nrefs(arg), 1);
-	for (i = 0; i < 150; i++) {
-		ssize_t n = sock_read(s, buf, sizeof(buf) - 1, 1000);
-
-		assert_true(n > 0);
-		buf[n] = '\0';
-		snprintf(want, sizeof(want), "dgram %d", i);
-		assert_string_equal(buf, want);
-	}
-	assert_int_equal(fx.nerr, 1);
-	mem_deref(arg);
-	close(s);
-}
-
 static void test_ipv6(void **state)
 {
 	struct sockaddr_storage ss, v6, a;
@@ -717,7 +667,6 @@ int main(void)
 		TEST(test_tcp_out_reuse_and_size_switch),
 		TEST(test_tcp_connect_refused),
 		TEST(test_ipv6),
-		TEST(test_udp_batch),
 		TEST(test_uvtmr),
 	};
 
