@@ -94,8 +94,24 @@ int numbering_continent_decode(const char *name, unsigned *contp)
 	return EINVAL;
 }
 
-/* Compare the first n bytes of a table entry (which may be shorter)
- * with key[0..n). */
+/* Sorted prefix tables: numbering_prefixes[] (country of a number) and
+ * numbering_hr_all[] (high-risk ranges). */
+struct prefix_tab {
+	const char *(*at)(size_t i);
+	size_t n;
+};
+
+static const char *country_prefix_at(size_t i)
+{
+	return numbering_prefixes[i].digits;
+}
+
+static const char *hr_prefix_at(size_t i)
+{
+	return numbering_hr_all[i];
+}
+
+/* strcmp of key[0..n) with an entry: a shorter string is smaller. */
 static int prefix_cmp(const char *key, size_t n, const char *entry)
 {
 	size_t i;
@@ -110,42 +126,55 @@ static int prefix_cmp(const char *key, size_t n, const char *entry)
 	return entry[n] ? -1 : 0;
 }
 
-/* Index of the entry equal to digits[0..n) in a sorted string table. */
-static bool str_find(const char *const *tab, size_t tabn, const char *d,
-		     size_t n)
+/* Index of the longest entry that is a prefix of d[0..n), or -1.
+ *
+ * c, the greatest entry <= d, answers when it is a prefix of d: a longer
+ * prefix of d would lie between c and d. When it is not, c and d first
+ * differ at L, c[L] < d[L], and every prefix of d longer than L would lie
+ * between c and d too: the answer is the longest prefix of d[0..L), found
+ * the same way. One binary search per step, and each step is shorter: a
+ * few steps in practice, where trying every length took up to 16
+ * searches. */
+static long longest_prefix(const struct prefix_tab *t, const char *d, size_t n)
 {
-	size_t lo = 0, hi = tabn;
+	while (n > 0) {
+		size_t lo = 0, hi = t->n, l = 0;
+		const char *c;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = prefix_cmp(d, n, tab[mid]);
+		while (lo < hi) { /* first entry > d[0..n) */
+			size_t mid = lo + (hi - lo) / 2;
 
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+			if (prefix_cmp(d, n, t->at(mid)) < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		if (lo == 0)
+			return -1;
+		c = t->at(lo - 1);
+		while (l < n && c[l] == d[l])
+			l++;
+		if (!c[l])
+			return (long)(lo - 1); /* c is a prefix of d */
+		n = l;
 	}
-	return false;
+	return -1;
 }
 
-static const struct numbering_prefix *prefix_find(const char *d, size_t n)
+static struct prefix_tab country_tab(void)
 {
-	size_t lo = 0, hi = numbering_prefix_n;
+	return (struct prefix_tab){country_prefix_at, numbering_prefix_n};
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = prefix_cmp(d, n, numbering_prefixes[mid].digits);
+/* The entry equal to d[0..n), or NULL. */
+static const struct numbering_prefix *prefix_exact(const char *d, size_t n)
+{
+	struct prefix_tab t = country_tab();
+	long i = longest_prefix(&t, d, n);
 
-		if (c == 0)
-			return &numbering_prefixes[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	if (i < 0 || numbering_prefixes[i].digits[n])
+		return NULL;
+	return &numbering_prefixes[i];
 }
 
 static bool all_digits(const char *d, size_t len)
@@ -170,7 +199,7 @@ size_t numbering_cc_match(const char *digits, size_t len, uint16_t *ccp)
 
 		if (!all_digits(digits, n) || digits[0] == '0')
 			return 0;
-		p = prefix_find(digits, n);
+		p = prefix_exact(digits, n);
 		if (p) {
 			if (ccp)
 				*ccp = (uint16_t)atoi(p->digits);
@@ -183,21 +212,15 @@ size_t numbering_cc_match(const char *digits, size_t len, uint16_t *ccp)
 const struct numbering_country *numbering_country_of(const char *digits,
 						     size_t len)
 {
-	size_t n;
+	struct prefix_tab t = country_tab();
+	long i;
 
 	if (!digits || !len || !all_digits(digits, len))
 		return NULL;
-	n = len < PREFIX_MAX ? len : PREFIX_MAX;
-	for (; n > 0; n--) {
-		const struct numbering_prefix *p = prefix_find(digits, n);
-
-		if (p) {
-			if (p->country == NUMBERING_NONE)
-				return NULL;
-			return &numbering_countries[p->country];
-		}
-	}
-	return NULL;
+	i = longest_prefix(&t, digits, len < PREFIX_MAX ? len : PREFIX_MAX);
+	if (i < 0 || numbering_prefixes[i].country == NUMBERING_NONE)
+		return NULL;
+	return &numbering_countries[numbering_prefixes[i].country];
 }
 
 bool numbering_length_valid(const struct numbering_country *c, size_t len)
@@ -214,14 +237,12 @@ bool numbering_length_valid(const struct numbering_country *c, size_t len)
 
 bool numbering_is_high_risk(const char *digits, size_t len)
 {
-	size_t n;
+	struct prefix_tab t = {hr_prefix_at, numbering_hr_all_n};
 
 	if (!digits || !all_digits(digits, len))
 		return false;
-	for (n = 1; n <= len && n <= PREFIX_MAX; n++)
-		if (str_find(numbering_hr_all, numbering_hr_all_n, digits, n))
-			return true;
-	return false;
+	return longest_prefix(&t, digits,
+			      len < PREFIX_MAX ? len : PREFIX_MAX) >= 0;
 }
 
 int numbering_high_risk_apply(const struct numbering_country *c,

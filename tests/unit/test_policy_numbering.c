@@ -5,11 +5,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "leakcheck.h"
 #include "policy/e164.h"
 #include "policy/numbering.h"
+#include "policy/numbering_int.h"
 
 static const char *iso_of(const char *digits)
 {
@@ -235,6 +237,69 @@ static void test_e164_extract(void **state)
 	assert_int_equal(e164_from_user(NULL, false, out, 13), EINVAL);
 }
 
+/* The lookups against a reference that tries every entry: for each table
+ * entry followed by digits and cut at every length, and for random
+ * numbers, the country and the high-risk flag agree. */
+static long naive_longest(const char *d, size_t n, bool hr)
+{
+	size_t cnt = hr ? numbering_hr_all_n : numbering_prefix_n, i, best = 0;
+	long at = -1;
+
+	for (i = 0; i < cnt; i++) {
+		const char *e = hr ? numbering_hr_all[i]
+				   : numbering_prefixes[i].digits;
+		size_t l = strlen(e);
+
+		if (l <= n && l > best && !memcmp(e, d, l)) {
+			best = l;
+			at = (long)i;
+		}
+	}
+	return at;
+}
+
+static void check_number(const char *d, size_t n)
+{
+	const struct numbering_country *c = numbering_country_of(d, n);
+	long i = naive_longest(d, n < 16 ? n : 16, false);
+	const struct numbering_country *want = NULL;
+
+	if (i >= 0 && numbering_prefixes[i].country != NUMBERING_NONE)
+		want = &numbering_countries[numbering_prefixes[i].country];
+	if (c != want)
+		fail_msg("country of %.*s", (int)n, d);
+	if (numbering_is_high_risk(d, n) !=
+	    (naive_longest(d, n < 16 ? n : 16, true) >= 0))
+		fail_msg("high risk of %.*s", (int)n, d);
+}
+
+static void test_lookup_reference(void **state)
+{
+	char d[24];
+	unsigned seed = 12345;
+	size_t i, n, tabs[2] = {numbering_prefix_n, numbering_hr_all_n};
+
+	(void)state;
+	for (int t = 0; t < 2; t++) {
+		for (i = 0; i < tabs[t]; i++) {
+			const char *e = t ? numbering_hr_all[i]
+					  : numbering_prefixes[i].digits;
+
+			snprintf(d, sizeof(d), "%s%s", e, "90512345678");
+			for (n = 1; n <= strlen(d); n++)
+				check_number(d, n);
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		n = 1 + (seed = seed * 1103515245u + 12345u) % 15;
+		for (size_t k = 0; k < n; k++)
+			d[k] = (char)('0' +
+				      (seed = seed * 1103515245u + 12345u) /
+					      65536 % 10);
+		check_number(d, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +307,7 @@ int main(void)
 		LEAKCHECK_TEST(test_country_table),
 		LEAKCHECK_TEST(test_cc_and_lengths),
 		LEAKCHECK_TEST(test_high_risk),
+		LEAKCHECK_TEST(test_lookup_reference),
 		LEAKCHECK_TEST(test_e164_valid),
 		LEAKCHECK_TEST(test_e164_extract),
 	};
