@@ -417,6 +417,7 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 	if (!rw)
 		goto nomem;
 	sdp_rewrite_init(rw);
+	r->offer_as_sdp = true;
 	for (uint32_t i = 0; i < r->sdp->nmedia && i < SDP_MAX_MEDIA; i++) {
 		const struct sdp_media *m = &r->sdp->media[i];
 		struct codec_offer offers[SDP_MAX_FMT];
@@ -427,8 +428,10 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 			continue;
 		/* non-audio RTP streams are refused (port 0) */
 		rw->media[i].filter = true;
-		if (!pl_eq_str(&m->type, "audio") || !m->port)
+		if (!pl_eq_str(&m->type, "audio") || !m->port) {
+			r->offer_as_sdp = false; /* refused: rewritten */
 			continue;
+		}
 		for (uint32_t k = 0; k < m->nfmts; k++) {
 			if (m->fmts[k].pt < 0)
 				continue;
@@ -438,11 +441,15 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 						 : (struct pl)PL_INIT;
 			n++;
 		}
-		if (codec_filter(r->trunk->codecs, offers, n, kept, &nkept))
+		if (codec_filter(r->trunk->codecs, offers, n, kept, &nkept)) {
+			r->offer_as_sdp = false;
 			continue;
+		}
 		for (size_t k = 0; k < nkept; k++)
 			sdp_rewrite_keep_pt(rw, i, kept[k]);
 		any = true;
+		if (nkept != m->nfmts)
+			r->offer_as_sdp = false; /* formats dropped */
 	}
 	if (!any) {
 		evidence(r, "The offer has no codec of the trunk's list (%s)",
@@ -503,6 +510,7 @@ void admit_req_release(struct admit_ctx *ctx, struct admit_req *r,
 	r->chan_held = r->chan_held && keep_chan;
 	r->sdp = mem_deref(r->sdp);
 	r->offer = mem_deref(r->offer);
+	r->offer_as_sdp = false;
 }
 
 int admit_challenge_print(struct admit_ctx *ctx, struct buf *b, bool stale)

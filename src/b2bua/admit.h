@@ -60,6 +60,8 @@ struct admit_req {
 	bool stale;			/* challenge with stale=true */
 	struct sdp_session *sdp;	/* owned: the parsed offer */
 	struct buf *offer;		/* owned: offer for the carrier */
+	bool offer_as_sdp;		/* offer printed from sdp unfiltered:
+					   the relay may rewrite sdp */
 
 	/* verdict details */
 	uint16_t scode;

@@ -83,6 +83,10 @@ struct call {
 	struct leg a;
 	struct leg bl;
 	struct buf *offer; /* ref: SDP for the carrier */
+	/* ref: the PBX's parsed offer when offer is it printed unfiltered
+	 * (the relay rewrites it without parsing offer again); dropped once
+	 * the media started */
+	struct sdp_session *offer_sdp;
 	struct target tgts[B2BUA_MAX_TARGETS];
 	unsigned ntgts, cur;
 	/* the current target: its next hops (a name: from DNS), tried in
@@ -127,6 +131,10 @@ void call_end(struct call *c);
 struct leg *call_leg_find(struct b2bua *b, struct sip_msg *msg);
 void call_alert(struct call *c, uint32_t code, const char *const *ev,
 		size_t nev);
+/* "Name: value\r\n" of header id appended to the string buf[0..n) of sz
+ * bytes, as str_append() does (the result >= sz: cut). */
+size_t call_hdr_append(char *buf, size_t sz, size_t n, enum sip_hdr_id id,
+		       const struct pl *val);
 int call_send_request(struct call *c, struct leg *l, const char *method,
 		      uint32_t cseq, const char *hdrs, const char *ctype,
 		      const struct pl *body, tsx_h *h, void *arg,

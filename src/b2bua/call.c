@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sa.h"
+#include "base/str.h"
 #include "policy/channels.h"
 #include "policy/cps.h"
 #include "policy/digest.h"
@@ -160,6 +161,7 @@ static void call_destroy(void *arg)
 	dialog_reset(&c->a.dlg);
 	dialog_reset(&c->bl.dlg);
 	mem_deref(c->offer);
+	mem_deref(c->offer_sdp);
 	mem_deref(c->a2xx_hdrs);
 	mem_deref(c->a2xx_body);
 	mem_deref(c->ack_ev);
@@ -212,8 +214,10 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	       struct admit_req *ar, struct tsx *st, struct sip_msg *msg,
 	       const struct sip_recv *rx)
 {
-	char callid[40], ltag[20], luri[128], ruri[128], shard[3];
+	char callid[40], ltag[20], luri[128], ruri[128];
+	const char *tpp;
 	struct call *c;
+	uint32_t hc;
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destroy);
@@ -226,6 +230,8 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	memcpy(c->called, ar->called, sizeof(c->called));
 	memcpy(c->caller, ar->caller, sizeof(c->caller));
 	c->offer = mem_ref(ar->offer);
+	if (ar->offer_as_sdp)
+		c->offer_sdp = mem_ref(ar->sdp);
 	c->maxfwd = msg->maxfwd < 0 ? 70 : msg->maxfwd - 1;
 	c->a_invite = mem_ref(msg);
 	(void)sa_print(&rx->src, c->a_src, sizeof(c->a_src));
@@ -245,22 +251,25 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->a.inv_cseq = msg->cseq.num;
 	c->a.inv = mem_ref(st);
 	dialog_token(c->token, 16);
-	snprintf(c->contact_a, sizeof(c->contact_a), "<sip:%s@%s%s>", c->token,
-		 b->hostport, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(c->rr_a, sizeof(c->rr_a), "<sip:%s;lr;b2b=%s%s>", b->hostport,
-		 c->token, rx->tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	tpp = rx->tp == SIP_TP_TCP ? ";transport=tcp" : "";
+	(void)str_join(c->contact_a, sizeof(c->contact_a), 0,
+		       "<sip:", c->token, "@", b->hostport, tpp, ">", NULL);
+	(void)str_join(c->rr_a, sizeof(c->rr_a), 0, "<sip:", b->hostport,
+		       ";lr;b2b=", c->token, tpp, ">", NULL);
 
 	/* leg B: our own Call-ID, tags and URIs; nothing of leg A. The
 	 * Call-ID's first two hex digits carry the shard of leg A's
 	 * Call-ID, so a dispatcher can send both legs to one loop. */
-	snprintf(shard, sizeof(shard), "%02x",
-		 (unsigned)(hash_pl(&msg->callid) & 0xff));
+	hc = hash_pl(&msg->callid);
 	dialog_token(callid, 30);
-	memcpy(callid, shard, 2);
+	callid[0] = "0123456789abcdef"[(hc >> 4) & 15];
+	callid[1] = "0123456789abcdef"[hc & 15];
 	dialog_token(ltag, 16);
-	snprintf(luri, sizeof(luri), "<sip:%s@%s>",
-		 c->caller[0] ? c->caller : "anonymous", b->hostport);
-	snprintf(ruri, sizeof(ruri), "<sip:%s@%s>", c->called, b->hostport);
+	(void)str_join(luri, sizeof(luri), 0,
+		       "<sip:", c->caller[0] ? c->caller : "anonymous", "@",
+		       b->hostport, ">", NULL);
+	(void)str_join(ruri, sizeof(ruri), 0, "<sip:", c->called, "@",
+		       b->hostport, ">", NULL);
 	c->bl.dlg.callid = mem_strdup(callid);
 	c->bl.dlg.ltag = mem_strdup(ltag);
 	c->bl.dlg.luri = mem_strdup(luri);
@@ -287,13 +296,23 @@ out:
 
 /* ---- sending ---- */
 
+size_t call_hdr_append(char *buf, size_t sz, size_t n, enum sip_hdr_id id,
+		       const struct pl *val)
+{
+	n = str_join(buf, sz, n, sip_hdr_name(id), ": ", NULL);
+	n = str_append_pl(buf, sz, n, val);
+	return str_append(buf, sz, n, "\r\n");
+}
+
 int call_send_request(struct call *c, struct leg *l, const char *method,
 		      uint32_t cseq, const char *hdrs, const char *ctype,
 		      const struct pl *body, tsx_h *h, void *arg,
 		      struct tsx **ctp)
 {
 	char branch[TSX_BRANCH_SIZE];
+	enum sip_method mid;
 	struct buf *mb;
+	struct pl mp;
 	int err;
 
 	mb = buf_alloc(768 + (body ? body->l : 0));
@@ -306,7 +325,15 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 	if (!err)
 		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
 			   (const char *)mb->data, mb->end);
-	if (!err)
+	/* printed here: the transaction need not parse it again */
+	pl_set_str(&mp, method);
+	mid = sip_method_from_pl(&mp);
+	if (!err && mid != SIP_METHOD_UNKNOWN && mid != SIP_METHOD_ACK)
+		err = tsx_request_known(ctp, c->b->tsxl, mb, mid, branch,
+					l->dlg.tp,
+					(struct sockaddr *)&l->dlg.dst,
+					l->dlg.conn, true, h, arg);
+	else if (!err)
 		err = tsx_request(ctp, c->b->tsxl, mb, l->dlg.tp,
 				  (struct sockaddr *)&l->dlg.dst, l->dlg.conn,
 				  true, h, arg);

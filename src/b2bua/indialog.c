@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sa.h"
+#include "base/str.h"
 
 void indialog_ack_wait(struct call *c);
 
@@ -55,7 +56,7 @@ static const char *ctype_of(struct sip_msg *msg, char *buf, size_t sz)
 {
 	if (!msg->body.l || !msg->h_ctype)
 		return NULL;
-	snprintf(buf, sz, "%.*s", PL_ARG(&msg->h_ctype->val));
+	(void)str_append_pl(buf, sz, 0, &msg->h_ctype->val);
 	return buf;
 }
 
@@ -79,26 +80,26 @@ static int pass_hdrs(struct call *c, struct leg *to, struct sip_msg *msg,
 	buf[0] = '\0';
 	if (contact) {
 		if (to->side == 'A')
-			n += (size_t)snprintf(buf, sz, "Contact: %s\r\n",
-					      c->contact_a);
+			n = str_join(buf, sz, n, "Contact: ", c->contact_a,
+				     "\r\n", NULL);
 		else
-			n += (size_t)snprintf(
-				buf, sz, "Contact: <sip:%s@%s%s>\r\n",
-				c->token, c->b->hostport,
-				to->dlg.tp == SIP_TP_TCP ? ";transport=tcp"
-							 : "");
+			n = str_join(buf, sz, n, "Contact: <sip:", c->token,
+				     "@", c->b->hostport,
+				     to->dlg.tp == SIP_TP_TCP
+					     ? ";transport=tcp"
+					     : "",
+				     ">\r\n", NULL);
 	}
 	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]) && n < sz; i++)
 		for (h = sip_msg_hdr(msg, pass[i]); h && n < sz;
 		     h = sip_msg_hdr_next(msg, h))
-			n += (size_t)snprintf(buf + n, sz - n, "%s: %.*s\r\n",
-					      sip_hdr_name(pass[i]),
-					      PL_ARG(&h->val));
+			n = call_hdr_append(buf, sz, n, pass[i], &h->val);
 	h = sip_msg_hdr_name(msg, &info_pkg);
-	if (h && n < sz)
-		n += (size_t)snprintf(buf + n, sz - n,
-				      "Info-Package: %.*s\r\n",
-				      PL_ARG(&h->val));
+	if (h && n < sz) {
+		n = str_append(buf, sz, n, "Info-Package: ");
+		n = str_append_pl(buf, sz, n, &h->val);
+		n = str_append(buf, sz, n, "\r\n");
+	}
 	return n < sz ? 0 : EMSGSIZE;
 }
 
@@ -135,8 +136,7 @@ static void xreq_ct_h(struct tsx *tx, const struct tsx_event *ev, void *arg)
 				      resp->scode < 300,
 			      hdrs, sizeof(hdrs)))
 			hdrs[0] = '\0';
-		snprintf(reason, sizeof(reason), "%.*s",
-			 PL_ARG(&resp->reason));
+		(void)str_append_pl(reason, sizeof(reason), 0, &resp->reason);
 		(void)call_body_cross(c, r->to, resp, &body, &tmp);
 		(void)call_reply(
 			c, r->from, r->st, resp->scode, reason, hdrs,
@@ -260,8 +260,8 @@ static void cross(struct leg *l, struct tsx *st, struct sip_msg *msg)
 		char mname[32];
 
 		if (!method) {
-			snprintf(mname, sizeof(mname), "%.*s",
-				 PL_ARG(&msg->method_name));
+			(void)str_append_pl(mname, sizeof(mname), 0,
+					    &msg->method_name);
 			method = mname;
 		}
 		struct buf *tmp = NULL;
@@ -369,7 +369,7 @@ static bool ack_routed(struct call *c, struct sip_msg *msg)
 	bool route = false;
 	char param[32];
 
-	snprintf(param, sizeof(param), "b2b=%s", c->token);
+	(void)str_join(param, sizeof(param), 0, "b2b=", c->token, NULL);
 	for (h = sip_msg_hdr(msg, SIP_HDR_ROUTE); h;
 	     h = sip_msg_hdr_next(msg, h)) {
 		struct sip_addr a;

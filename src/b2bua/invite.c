@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sa.h"
+#include "base/str.h"
 
 void indialog_ack_wait(struct call *c);
 
@@ -200,6 +201,7 @@ static int carrier_send(struct call *c)
 	struct sockaddr_storage dst;
 	enum sip_transport tp;
 	char hostport[280], rtarget[360], ruri[360], hdrs[512];
+	const char *tpp;
 	struct pl body;
 	size_t n = 0;
 	int err;
@@ -208,13 +210,15 @@ static int carrier_send(struct call *c)
 		return ENOENT;
 	dst = c->addrs[c->acur].addr;
 	tp = c->addrs[c->acur].tp;
+	tpp = tp == SIP_TP_TCP ? ";transport=tcp" : "";
 	if (c->tgt_host) /* a name: the Request-URI keeps it */
-		snprintf(hostport, sizeof(hostport), "%s", c->tgt_host);
+		(void)str_append(hostport, sizeof(hostport), 0, c->tgt_host);
 	else if (sa_print(&dst, hostport, sizeof(hostport)))
 		return EINVAL;
-	snprintf(rtarget, sizeof(rtarget), "sip:%s@%s%s", c->called, hostport,
-		 tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(ruri, sizeof(ruri), "<sip:%s@%s>", c->called, hostport);
+	(void)str_join(rtarget, sizeof(rtarget), 0, "sip:", c->called, "@",
+		       hostport, tpp, NULL);
+	(void)str_join(ruri, sizeof(ruri), 0, "<sip:", c->called, "@",
+		       hostport, ">", NULL);
 	mem_deref(c->bl.dlg.rtarget);
 	mem_deref(c->bl.dlg.ruri);
 	mem_deref(c->bl.dlg.rtag);
@@ -230,10 +234,8 @@ static int carrier_send(struct call *c)
 	c->bl.dlg.conn = mem_deref(c->bl.dlg.conn);
 	c->bl.inv_cseq = ++c->bl.dlg.lcseq;
 
-	n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n,
-			      "Contact: <sip:%s@%s%s>\r\n", c->token,
-			      c->b->hostport,
-			      tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	n = str_join(hdrs, sizeof(hdrs), n, "Contact: <sip:", c->token, "@",
+		     c->b->hostport, tpp, ">\r\n", NULL);
 	/* what the carrier needs of the PBX's request: options, identity */
 	if (c->a_invite) {
 		static const enum sip_hdr_id pass[] = {
@@ -247,10 +249,8 @@ static int carrier_send(struct call *c)
 			for (h = sip_msg_hdr(c->a_invite, pass[i]);
 			     h && n < sizeof(hdrs) - 1;
 			     h = sip_msg_hdr_next(c->a_invite, h))
-				n += (size_t)snprintf(
-					hdrs + n, sizeof(hdrs) - n,
-					"%s: %.*s\r\n", sip_hdr_name(pass[i]),
-					PL_ARG(&h->val));
+				n = call_hdr_append(hdrs, sizeof(hdrs), n,
+						    pass[i], &h->val);
 		}
 	}
 	if (n >= sizeof(hdrs))
@@ -418,17 +418,15 @@ static int a_hdrs(struct call *c, struct sip_msg *resp, char *buf, size_t sz)
 	const struct sip_hdr *h;
 	size_t n;
 
-	n = (size_t)snprintf(buf, sz, "Contact: %s\r\nRecord-Route: %s\r\n",
-			     c->contact_a, c->rr_a);
+	n = str_join(buf, sz, 0, "Contact: ", c->contact_a,
+		     "\r\nRecord-Route: ", c->rr_a, "\r\n", NULL);
 	static const enum sip_hdr_id pass[] = {
 		SIP_HDR_RSEQ, SIP_HDR_REQUIRE, SIP_HDR_SUPPORTED,
 		SIP_HDR_ALLOW, SIP_HDR_SESSION_EXPIRES};
 	for (size_t i = 0; resp && i < sizeof(pass) / sizeof(pass[0]); i++)
 		for (h = sip_msg_hdr(resp, pass[i]); h && n < sz;
 		     h = sip_msg_hdr_next(resp, h))
-			n += (size_t)snprintf(buf + n, sz - n, "%s: %.*s\r\n",
-					      sip_hdr_name(pass[i]),
-					      PL_ARG(&h->val));
+			n = call_hdr_append(buf, sz, n, pass[i], &h->val);
 	return n < sz ? 0 : EMSGSIZE;
 }
 
@@ -436,7 +434,7 @@ static const char *ctype_of(struct sip_msg *msg, char *buf, size_t sz)
 {
 	if (!msg->body.l || !msg->h_ctype)
 		return NULL;
-	snprintf(buf, sz, "%.*s", PL_ARG(&msg->h_ctype->val));
+	(void)str_append_pl(buf, sz, 0, &msg->h_ctype->val);
 	return buf;
 }
 
@@ -545,8 +543,8 @@ static void b_response(struct call *c, struct sip_msg *resp)
 		return;
 	}
 	c->last_scode = sc;
-	snprintf(c->last_reason, sizeof(c->last_reason), "%.*s",
-		 PL_ARG(&resp->reason));
+	(void)str_append_pl(c->last_reason, sizeof(c->last_reason), 0,
+			    &resp->reason);
 	if (c->state == CALL_CANCELLING) {
 		call_end(c);
 		return;

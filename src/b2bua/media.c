@@ -81,14 +81,18 @@ static void private_check(struct call *c, enum relay_leg_id id,
 /* Rewrite the SDP in body (sent by leg from) for the other leg into a
  * new buffer. */
 static int sdp_cross(struct call *c, enum relay_leg_id from,
-		     const struct pl *body, struct buf *mb, struct buf **outp)
+		     const struct pl *body, struct buf *mb,
+		     struct sdp_session *parsed, struct buf **outp)
 {
 	struct sdp_session *s = NULL;
 	struct buf *out = NULL;
 	const char *why = NULL;
-	int err;
+	int err = 0;
 
-	err = sdp_session_decode(&s, body, mb, &why);
+	if (parsed)
+		s = mem_ref(parsed); /* body parsed already */
+	else
+		err = sdp_session_decode(&s, body, mb, &why);
 	if (err) {
 		log_info("call %s: SDP from the %s not relayed: %s", c->id,
 			 side_name(from), why ? why : strerror(err));
@@ -131,7 +135,8 @@ int call_media_start(struct call *c)
 	if (err)
 		return err;
 	body = buf_pl(c->offer);
-	err = sdp_cross(c, RELAY_LEG_A, &body, c->offer, &out);
+	err = sdp_cross(c, RELAY_LEG_A, &body, c->offer, c->offer_sdp, &out);
+	c->offer_sdp = mem_deref(c->offer_sdp);
 	if (err)
 		return err;
 	mem_deref(c->offer);
@@ -158,7 +163,7 @@ int call_body_cross(struct call *c, struct leg *from, struct sip_msg *msg,
 	*body = msg->body;
 	if (!c->media || !msg->body.l || !is_sdp(msg))
 		return 0;
-	err = sdp_cross(c, rleg(from), &msg->body, msg->mb, tmpp);
+	err = sdp_cross(c, rleg(from), &msg->body, msg->mb, NULL, tmpp);
 	if (err) {
 		/* never the peer's addresses: no body rather than that */
 		*body = (struct pl)PL_INIT;

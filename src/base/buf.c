@@ -9,23 +9,36 @@
 
 #include "base/mem.h"
 
+/* The first data block lives in the same allocation as the struct (one
+ * allocation per buffer: a call builds and receives a score of them);
+ * growing moves it to a block of its own. */
+static bool data_inline(const struct buf *b)
+{
+	return b->data == (const uint8_t *)(b + 1);
+}
+
 static void buf_destroy(void *data)
 {
 	struct buf *b = data;
 
-	mem_deref(b->data);
+	if (!data_inline(b))
+		mem_deref(b->data);
 }
 
 struct buf *buf_alloc(size_t size)
 {
-	struct buf *b = mem_zalloc(sizeof(*b), buf_destroy);
+	size_t sz = size ? size : 1;
+	struct buf *b;
 
+	if (sz > SIZE_MAX - sizeof(*b))
+		return NULL;
+	b = mem_alloc(sizeof(*b) + sz, buf_destroy);
 	if (!b)
 		return NULL;
-	b->data = mem_alloc(size ? size : 1, NULL);
-	if (!b->data)
-		return mem_deref(b);
-	b->size = size ? size : 1;
+	b->data = (uint8_t *)(b + 1);
+	b->size = sz;
+	b->pos = 0;
+	b->end = 0;
 	return b;
 }
 
@@ -42,7 +55,13 @@ int buf_reserve(struct buf *b, size_t n)
 	nsz = b->size * 2;
 	if (nsz < need)
 		nsz = need;
-	d = mem_realloc(b->data, nsz);
+	if (data_inline(b)) {
+		d = mem_alloc(nsz, NULL);
+		if (d)
+			memcpy(d, b->data, b->end);
+	} else {
+		d = mem_realloc(b->data, nsz);
+	}
 	if (!d)
 		return ENOMEM;
 	b->data = d;
@@ -50,35 +69,24 @@ int buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
-int buf_write(struct buf *b, const void *p, size_t n)
+int buf_write_grow(struct buf *b, const void *p, size_t n)
 {
-	if (n > b->size - b->pos) {
-		int err = buf_reserve(b, n);
+	int err = buf_reserve(b, n);
 
-		if (err)
-			return err;
-	}
-	if (n)
-		memcpy(b->data + b->pos, p, n);
-	b->pos += n;
-	if (b->pos > b->end)
-		b->end = b->pos;
-	return 0;
+	if (err)
+		return err;
+	return buf_write(b, p, n);
 }
 
-int buf_write_str(struct buf *b, const char *s)
+int buf_write_u32(struct buf *b, uint32_t v)
 {
-	return buf_write(b, s, strlen(s));
-}
+	char t[10], *p = t + sizeof(t);
 
-int buf_write_pl(struct buf *b, const struct pl *pl)
-{
-	return buf_write(b, pl->p, pl->l);
-}
-
-int buf_write_u8(struct buf *b, uint8_t v)
-{
-	return buf_write(b, &v, 1);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return buf_write(b, p, (size_t)(t + sizeof(t) - p));
 }
 
 /* One conversion of the fast path: no flags, no width; a precision

@@ -9,6 +9,37 @@
 
 #include "base/hash.h"
 
+/* A dotted-quad IPv4 address exactly as inet_pton(AF_INET) takes it (four
+ * decimal parts 0..255, no leading zeros), without the copy to a C string
+ * and the library call: the SIP thread parses a few per call. */
+static bool ipv4_parse(const char *p, size_t l, uint8_t out[4])
+{
+	const char *e = p + l, *s;
+	unsigned v;
+
+	for (int part = 0; part < 4; part++) {
+		if (part) {
+			if (p == e || *p != '.')
+				return false;
+			p++;
+		}
+		s = p;
+		v = 0;
+		while (p < e && *p >= '0' && *p <= '9') {
+			if (p > s && *s == '0')
+				return false;
+			v = v * 10 + (unsigned)(*p - '0');
+			if (v > 255)
+				return false;
+			p++;
+		}
+		if (p == s)
+			return false;
+		out[part] = (uint8_t)v;
+	}
+	return p == e;
+}
+
 int sa_set(struct sockaddr_storage *sa, const struct pl *host, uint16_t port)
 {
 	char h[INET6_ADDRSTRLEN];
@@ -24,9 +55,15 @@ int sa_set(struct sockaddr_storage *sa, const struct pl *host, uint16_t port)
 		hp.p++;
 		hp.l -= 2;
 	}
+	memset(&tmp, 0, sizeof(tmp));
+	if (ipv4_parse(hp.p, hp.l, (uint8_t *)&in4->sin_addr)) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*sa = tmp;
+		return 0;
+	}
 	if (pl_strcpy(&hp, h, sizeof(h)))
 		return EINVAL;
-	memset(&tmp, 0, sizeof(tmp));
 	if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons(port);

@@ -98,8 +98,13 @@ void net_rand_token(char *buf, size_t sz)
 		n = 2 * sizeof(rnd);
 	nb = (n + 1) / 2;
 	rand_bytes(rnd, nb);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = hex[(rnd[i / 2] >> (i & 1 ? 4 : 0)) & 15];
+	/* two digits per byte, low nibble first */
+	for (size_t j = 0; j < n / 2; j++) {
+		buf[2 * j] = hex[rnd[j] & 15];
+		buf[2 * j + 1] = hex[rnd[j] >> 4];
+	}
+	if (n & 1)
+		buf[n - 1] = hex[rnd[n / 2] & 15];
 	buf[n] = '\0';
 }
 

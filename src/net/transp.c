@@ -418,11 +418,15 @@ int sip_transp_via_print(struct buf *mb, const struct sip_via *via,
 	bool add_received;
 	int err;
 
+	/* direct writes: printf cost ~2k instructions per response */
 	add_received = via->rport || !host_is_src(&via->host, src);
-	err = buf_printf(mb, "%.*s %.*s", PL_ARG(&via->proto),
-			 PL_ARG(&via->host));
-	if (!err && via->port)
-		err = buf_printf(mb, ":%u", via->port);
+	err = buf_write_pl(mb, &via->proto);
+	err = err ? err : buf_write_u8(mb, ' ');
+	err = err ? err : buf_write_pl(mb, &via->host);
+	if (!err && via->port) {
+		err = buf_write_u8(mb, ':');
+		err = err ? err : buf_write_u32(mb, via->port);
+	}
 	/* params: keep all, fill rport, replace received */
 	while (!err && rest.l) {
 		struct pl p, name;
@@ -442,13 +446,18 @@ int sip_transp_via_print(struct buf *mb, const struct sip_via *via,
 		pl_trim(&name);
 		if (pl_caseeq_str(&name, "received") && add_received)
 			continue;
-		if (pl_caseeq_str(&name, "rport"))
-			err = buf_printf(mb, ";rport=%u", sa_port(src));
-		else
-			err = buf_printf(mb, ";%.*s", PL_ARG(&p));
+		if (pl_caseeq_str(&name, "rport")) {
+			err = buf_write_lit(mb, ";rport=");
+			err = err ? err : buf_write_u32(mb, sa_port(src));
+		} else {
+			err = buf_write_u8(mb, ';');
+			err = err ? err : buf_write_pl(mb, &p);
+		}
 	}
-	if (!err && add_received && !sa_ntop(src, host, sizeof(host)))
-		err = buf_printf(mb, ";received=%s", host);
+	if (!err && add_received && !sa_ntop(src, host, sizeof(host))) {
+		err = buf_write_lit(mb, ";received=");
+		err = err ? err : buf_write_str(mb, host);
+	}
 	return err;
 }
 

@@ -73,7 +73,8 @@ static bool has_user_phone(const char *p, const char *end)
 	for (; p + kl <= end; p++) {
 		if (*p == '?')
 			return false; /* headers start */
-		if (!strncasecmp(p, key, kl) &&
+		/* the key starts with ';': compare only there */
+		if (*p == ';' && !strncasecmp(p, key, kl) &&
 		    (p + kl == end || p[kl] == ';' || p[kl] == '?'))
 			return true;
 	}

@@ -96,7 +96,13 @@ static int put_hdr(struct buf *b, const struct pl *name, const struct pl *val)
 
 static int put_clen(struct buf *b, size_t len)
 {
-	return buf_printf(b, "Content-Length: %zu\r\n", len);
+	int err;
+
+	if (len > UINT32_MAX)
+		return EINVAL;
+	err = put(b, "Content-Length: ", 16);
+	err = err ? err : buf_write_u32(b, (uint32_t)len);
+	return err ? err : put_pl(b, &crlf);
 }
 
 static bool line_edited(const struct sip_edits *ed, const struct sip_hdr *h)
@@ -144,6 +150,17 @@ static int put_edited(struct buf *b, const struct sip_edits *ed,
 	return err;
 }
 
+/* "SIP/2.0 scode reason CRLF", reason as is. */
+static int put_status(struct buf *b, uint16_t scode, const struct pl *reason)
+{
+	int err = put(b, "SIP/2.0 ", 8);
+
+	err = err ? err : buf_write_u32(b, scode);
+	err = err ? err : put(b, " ", 1);
+	err = err ? err : put_pl(b, reason);
+	return err ? err : put_pl(b, &crlf);
+}
+
 static int print_start(struct buf *b, const struct sip_msg *msg,
 		       const struct sip_edits *ed)
 {
@@ -153,8 +170,7 @@ static int print_start(struct buf *b, const struct sip_msg *msg,
 
 		return sip_print_request_line(b, &msg->method_name, ruri);
 	}
-	return buf_printf(b, "SIP/2.0 %u %.*s\r\n", msg->scode,
-			  PL_ARG(&msg->reason));
+	return put_status(b, msg->scode, &msg->reason);
 }
 
 int sip_print_msg(struct buf *b, const struct sip_msg *msg,
@@ -231,7 +247,9 @@ int sip_print_request_line(struct buf *b, const struct pl *method,
 
 int sip_print_status_line(struct buf *b, uint16_t scode, const char *reason)
 {
+	const char *r;
 	size_t pos, end;
+	struct pl rp;
 	int err;
 
 	if (!b || scode < 100 || scode > 699)
@@ -242,10 +260,20 @@ int sip_print_status_line(struct buf *b, uint16_t scode, const char *reason)
 		reason = "Unknown";
 	pos = b->pos;
 	end = b->end;
-	err = buf_printf(b, "SIP/2.0 %u ", scode);
 	/* a control character (CR, LF) would end the line early and let the
 	 * phrase inject headers: RFC 3261 §25.1 Reason-Phrase has none */
-	for (const char *r = reason; !err && *r; r++) {
+	for (r = reason; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+
+		if (c < 0x20 || c == 0x7f)
+			break;
+	}
+	pl_set(&rp, reason, (size_t)(r - reason));
+	err = put(b, "SIP/2.0 ", 8);
+	err = err ? err : buf_write_u32(b, scode);
+	err = err ? err : put(b, " ", 1);
+	err = err ? err : put_pl(b, &rp);
+	for (; !err && *r; r++) {
 		unsigned char c = (unsigned char)*r;
 
 		err = buf_write_u8(b, c < 0x20 || c == 0x7f ? ' ' : c);
@@ -335,15 +363,37 @@ static int copy_lines(struct buf *b, const struct sip_msg *msg,
 	return err;
 }
 
+/* The line of a single-valued header (the parser rejects duplicates of
+ * From, Call-ID and CSeq), else every line of id. */
+static int copy_line(struct buf *b, const struct sip_msg *msg,
+		     const struct sip_hdr *h, enum sip_hdr_id id)
+{
+	int err;
+
+	if (!h)
+		return copy_lines(b, msg, id);
+	err = put_pl(b, &h->line);
+	return err ? err : put_pl(b, &crlf);
+}
+
 static int put_to(struct buf *b, const struct sip_msg *req,
 		  const struct pl *to_tag)
 {
-	struct sip_addr to;
+	const struct sip_addr *to = &req->cache.to_v;
+	struct sip_addr local;
 	int err;
 
-	if (!to_tag || !to_tag->l || sip_addr_decode(&to, &req->h_to->val) ||
-	    to.tag.l)
-		return copy_lines(b, req, SIP_HDR_TO);
+	if (!to_tag || !to_tag->l)
+		return copy_line(b, req, req->h_to, SIP_HDR_TO);
+	/* the To a reader decoded already (sip_msg_to()), else a local
+	 * decode: the request is const here */
+	if (req->cache.to != 1) {
+		if (sip_addr_decode(&local, &req->h_to->val))
+			return copy_line(b, req, req->h_to, SIP_HDR_TO);
+		to = &local;
+	}
+	if (to->tag.l)
+		return copy_line(b, req, req->h_to, SIP_HDR_TO);
 	err = put_pl(b, &req->h_to->name);
 	err = err ? err : put(b, ": ", 2);
 	err = err ? err : put_pl(b, &req->h_to->val);
@@ -414,10 +464,10 @@ int sip_print_response_via(struct buf *b, const struct sip_msg *req,
 	end = b->end;
 	err = sip_print_status_line(b, scode, reason);
 	err = err ? err : copy_vias(b, req, top_via);
-	err = err ? err : copy_lines(b, req, SIP_HDR_FROM);
+	err = err ? err : copy_line(b, req, req->h_from, SIP_HDR_FROM);
 	err = err ? err : put_to(b, req, to_tag);
-	err = err ? err : copy_lines(b, req, SIP_HDR_CALL_ID);
-	err = err ? err : copy_lines(b, req, SIP_HDR_CSEQ);
+	err = err ? err : copy_line(b, req, req->h_callid, SIP_HDR_CALL_ID);
+	err = err ? err : copy_line(b, req, req->h_cseq, SIP_HDR_CSEQ);
 	if (!err && scode == 100)
 		err = copy_lines(b, req, SIP_HDR_TIMESTAMP);
 	err = err ? err : put_pl(b, extra_headers);

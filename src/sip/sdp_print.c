@@ -86,9 +86,32 @@ static void plan_media(struct mplan *p, const struct sdp_media *m,
 	}
 }
 
+/* Direct writes, no printf: the relay prints each offer and answer. */
 static int crlf(struct buf *b)
 {
-	return buf_write(b, "\r\n", 2);
+	return buf_write_lit(b, "\r\n");
+}
+
+/* line CRLF */
+static int put_line(struct buf *b, const struct pl *line)
+{
+	int err = buf_write_pl(b, line);
+
+	return err ? err : crlf(b);
+}
+
+/* "IN atype addr CRLF" (atype a string or, when NULL, the pl). */
+static int put_in_addr(struct buf *b, const char *atype,
+		       const struct pl *atype_pl, const struct pl *addr)
+{
+	int err = buf_write_lit(b, "IN ");
+
+	if (!err)
+		err = atype ? buf_write_str(b, atype)
+			    : buf_write_pl(b, atype_pl);
+	err = err ? err : buf_write_u8(b, ' ');
+	err = err ? err : buf_write_pl(b, addr);
+	return err ? err : crlf(b);
 }
 
 /* Decimal increment of a digit string. */
@@ -100,7 +123,7 @@ static int print_incr(struct buf *b, const struct pl *d)
 	while (k < d->l && d->p[d->l - 1 - k] == '9')
 		k++;
 	if (k == d->l) {
-		err = buf_write(b, "1", 1);
+		err = buf_write_lit(b, "1");
 	} else {
 		size_t pre = d->l - k - 1;
 
@@ -109,7 +132,7 @@ static int print_incr(struct buf *b, const struct pl *d)
 			err = buf_write_u8(b, (uint8_t)(d->p[pre] + 1));
 	}
 	for (size_t i = 0; !err && i < k; i++)
-		err = buf_write(b, "0", 1);
+		err = buf_write_lit(b, "0");
 	return err;
 }
 
@@ -119,21 +142,23 @@ static int print_origin(struct buf *b, const struct sdp_session *s,
 	const struct sdp_origin *o = &s->origin;
 	int err;
 
-	err = buf_printf(b, "o=%.*s %.*s ", PL_ARG(&o->user),
-			 PL_ARG(&o->sess_id));
+	err = buf_write_lit(b, "o=");
+	err = err ? err : buf_write_pl(b, &o->user);
+	err = err ? err : buf_write_u8(b, ' ');
+	err = err ? err : buf_write_pl(b, &o->sess_id);
+	err = err ? err : buf_write_u8(b, ' ');
 	if (err)
 		return err;
 	if (rw->bump_version)
 		err = print_incr(b, &o->sess_version);
 	else
 		err = buf_write_pl(b, &o->sess_version);
+	err = err ? err : buf_write_u8(b, ' ');
 	if (err)
 		return err;
 	if (rw->addr.l)
-		return buf_printf(b, " IN %s %.*s\r\n", atype,
-				  PL_ARG(&rw->addr));
-	return buf_printf(b, " IN %.*s %.*s\r\n", PL_ARG(&o->addr.addrtype),
-			  PL_ARG(&o->addr.addr));
+		return put_in_addr(b, atype, NULL, &rw->addr);
+	return put_in_addr(b, NULL, &o->addr.addrtype, &o->addr.addr);
 }
 
 static int print_mline(struct buf *b, const struct sdp_media *m,
@@ -141,20 +166,25 @@ static int print_mline(struct buf *b, const struct sdp_media *m,
 {
 	int err;
 
-	err = buf_printf(b, "m=%.*s ", PL_ARG(&m->type));
-	if (!err && p->set_port)
-		err = buf_printf(b, "%u", (unsigned)p->port);
-	else if (!err && m->nports > 1)
-		err = buf_printf(b, "%u/%u", (unsigned)m->port,
-				 (unsigned)m->nports);
-	else if (!err)
-		err = buf_printf(b, "%u", (unsigned)m->port);
-	if (!err)
-		err = buf_printf(b, " %.*s", PL_ARG(&m->proto));
+	err = buf_write_lit(b, "m=");
+	err = err ? err : buf_write_pl(b, &m->type);
+	err = err ? err : buf_write_u8(b, ' ');
+	if (!err && p->set_port) {
+		err = buf_write_u32(b, p->port);
+	} else if (!err) {
+		err = buf_write_u32(b, m->port);
+		if (!err && m->nports > 1) {
+			err = buf_write_u8(b, '/');
+			err = err ? err : buf_write_u32(b, m->nports);
+		}
+	}
+	err = err ? err : buf_write_u8(b, ' ');
+	err = err ? err : buf_write_pl(b, &m->proto);
 	for (uint32_t i = 0; !err && i < m->nfmts; i++) {
 		if (p->filter && !bit_get(p->keep, m->fmts[i].pt))
 			continue;
-		err = buf_printf(b, " %.*s", PL_ARG(&m->fmts[i].id));
+		err = buf_write_u8(b, ' ');
+		err = err ? err : buf_write_pl(b, &m->fmts[i].id);
 	}
 	return err ? err : crlf(b);
 }
@@ -183,6 +213,7 @@ static int print_attr(struct buf *b, const struct pl *line,
 {
 	struct pl name = *line, value = PL_INIT;
 	const char *colon = pl_chr(line, ':');
+	int err;
 
 	if (colon) {
 		name.l = (size_t)(colon - line->p);
@@ -197,18 +228,26 @@ static int print_attr(struct buf *b, const struct pl *line,
 			return 0;
 		if (p->rtcp_port)
 			port = p->rtcp_port;
-		if (rw && rw->addr.l)
-			return buf_printf(b, "a=rtcp:%u IN %s %.*s\r\n",
-					  (unsigned)port, atype,
-					  PL_ARG(&rw->addr));
-		if (m->rtcp_conn.set)
-			return buf_printf(b, "a=rtcp:%u IN %.*s %.*s\r\n",
-					  (unsigned)port,
-					  PL_ARG(&m->rtcp_conn.addrtype),
-					  PL_ARG(&m->rtcp_conn.addr));
-		return buf_printf(b, "a=rtcp:%u\r\n", (unsigned)port);
+		err = buf_write_lit(b, "a=rtcp:");
+		err = err ? err : buf_write_u32(b, port);
+		if (err)
+			return err;
+		if (rw && rw->addr.l) {
+			err = buf_write_u8(b, ' ');
+			return err ? err
+				   : put_in_addr(b, atype, NULL, &rw->addr);
+		}
+		if (m->rtcp_conn.set) {
+			err = buf_write_u8(b, ' ');
+			return err ? err
+				   : put_in_addr(b, NULL,
+						 &m->rtcp_conn.addrtype,
+						 &m->rtcp_conn.addr);
+		}
+		return crlf(b);
 	}
-	return buf_printf(b, "a=%.*s\r\n", PL_ARG(line));
+	err = buf_write_lit(b, "a=");
+	return err ? err : put_line(b, line);
 }
 
 int sdp_print(struct buf *b, const struct sdp_session *s,
@@ -245,14 +284,16 @@ int sdp_print(struct buf *b, const struct sdp_session *s,
 			if (rw && (rw->bump_version || rw->addr.l))
 				err = print_origin(b, s, rw, atype);
 			else
-				err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+				err = put_line(b, &line);
 			break;
 		case 'c':
-			if (rw && rw->addr.l)
-				err = buf_printf(b, "c=IN %s %.*s\r\n", atype,
-						 PL_ARG(&rw->addr));
-			else
-				err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+			if (rw && rw->addr.l) {
+				err = buf_write_lit(b, "c=");
+				err = err ? err
+					  : put_in_addr(b, atype, NULL,
+							&rw->addr);
+			} else
+				err = put_line(b, &line);
 			break;
 		case 'm':
 			if (mi >= s->nmedia)
@@ -266,7 +307,7 @@ int sdp_print(struct buf *b, const struct sdp_session *s,
 			err = print_attr(b, &v, m, &plan, rw, atype);
 			break;
 		default:
-			err = buf_printf(b, "%.*s\r\n", PL_ARG(&line));
+			err = put_line(b, &line);
 			break;
 		}
 	}

@@ -66,6 +66,44 @@ static void on_retx(void *arg)
 		tsx_fail_later(ct, err);
 }
 
+/* Send mb and start client transaction ct (branch and method set); on
+ * success the table holds it and *ctp, if ctp, gets a reference. */
+static int client_start(struct tsx **ctp, struct tsx *ct, struct buf *mb,
+			enum sip_transport tp,
+			const struct sockaddr_storage *d,
+			struct sip_conn *conn, bool tcp_ok, tsx_h *h,
+			void *arg)
+{
+	struct tsx_layer *tl = ct->tl;
+	uint32_t t1;
+	int err;
+
+	ct->key = tsx_key_branch(&ct->branch);
+	ct->req_mb = mem_ref(mb);
+	ct->tpk = tp;
+	ct->dst = *d;
+	ct->conn = mem_ref(conn);
+	ct->h = h;
+	ct->arg = arg;
+	err = sip_transp_send_request(tl->tp, &ct->tpk,
+				      (const struct sockaddr *)d, conn, mb,
+				      tcp_ok, tsx_transport_err, ct);
+	if (err)
+		return err;
+	ct->reliable = ct->tpk != SIP_TP_UDP;
+	tsx_link(ct);
+	tl->st.client_created++;
+	t1 = tl->cfg.t1;
+	if (!ct->reliable) {
+		ct->retx_ival = t1;
+		(void)tmr_start(tl->tmrl, &ct->tmr_retx, t1, on_retx, ct);
+	}
+	(void)tmr_start(tl->tmrl, &ct->tmr_to, 64 * t1, on_timeout, ct);
+	if (ctp)
+		*ctp = mem_ref(ct);
+	return 0;
+}
+
 int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 		enum sip_transport tp, const struct sockaddr *dst,
 		struct sip_conn *conn, bool tcp_ok, tsx_h *h, void *arg)
@@ -75,7 +113,6 @@ int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 	struct sockaddr_storage d;
 	struct tsx *ct = NULL;
 	struct pl pl;
-	uint32_t t1;
 	int err;
 
 	if (!tl || !mb || sa_copy(&d, dst))
@@ -95,35 +132,48 @@ int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 	}
 	err = tsx_alloc(&ct, tl,
 			req->method == SIP_METHOD_INVITE ? TSX_ICT : TSX_NICT,
-			req);
+			req->method, req);
 	if (err)
 		goto out;
 	ct->branch = via->branch;
-	ct->key = tsx_key_branch(&via->branch);
-	ct->req_mb = mem_ref(mb);
-	ct->tpk = tp;
-	ct->dst = d;
-	ct->conn = mem_ref(conn);
-	ct->h = h;
-	ct->arg = arg;
-	err = sip_transp_send_request(tl->tp, &ct->tpk, dst, conn, mb, tcp_ok,
-				      tsx_transport_err, ct);
-	if (err)
-		goto out;
-	ct->reliable = ct->tpk != SIP_TP_UDP;
-	tsx_link(ct);
-	tl->st.client_created++;
-	t1 = tl->cfg.t1;
-	if (!ct->reliable) {
-		ct->retx_ival = t1;
-		(void)tmr_start(tl->tmrl, &ct->tmr_retx, t1, on_retx, ct);
-	}
-	(void)tmr_start(tl->tmrl, &ct->tmr_to, 64 * t1, on_timeout, ct);
-	if (ctp)
-		*ctp = mem_ref(ct);
+	err = client_start(ctp, ct, mb, tp, &d, conn, tcp_ok, h, arg);
 out:
 	mem_deref(ct);
 	mem_deref(req);
+	return err;
+}
+
+int tsx_request_known(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
+		      enum sip_method method, const char *branch,
+		      enum sip_transport tp, const struct sockaddr *dst,
+		      struct sip_conn *conn, bool tcp_ok, tsx_h *h, void *arg)
+{
+	struct sockaddr_storage d;
+	struct tsx *ct = NULL;
+	struct pl br;
+	int err;
+
+	if (!tl || !mb || !branch || sa_copy(&d, dst) ||
+	    method == SIP_METHOD_ACK || method == SIP_METHOD_UNKNOWN ||
+	    strncmp(branch, "z9hG4bK", 7))
+		return EINVAL;
+	pl_set_str(&br, branch);
+	if (tsx_find_client(tl, &br, method))
+		return EEXIST;
+	err = tsx_alloc(&ct, tl,
+			method == SIP_METHOD_INVITE ? TSX_ICT : TSX_NICT,
+			method, NULL);
+	if (err)
+		return err;
+	ct->keep = pl_strdup(&br);
+	if (!ct->keep) {
+		err = ENOMEM;
+		goto out;
+	}
+	pl_set_str(&ct->branch, ct->keep);
+	err = client_start(ctp, ct, mb, tp, &d, conn, tcp_ok, h, arg);
+out:
+	mem_deref(ct);
 	return err;
 }
 
@@ -133,7 +183,7 @@ static void send_cancel(struct tsx *ct)
 	int err;
 
 	ct->cancel_sent = true;
-	err = tsx_cancel_build(&mb, ct->req);
+	err = tsx_cancel_build(&mb, tsx_request_msg(ct));
 	if (!err)
 		err = tsx_request(NULL, ct->tl, mb, ct->tpk,
 				  (struct sockaddr *)&ct->dst, ct->conn, false,
@@ -179,7 +229,8 @@ static void ict_recv(struct tsx *ct, struct sip_msg *msg)
 		} else {
 			/* §17.1.1.3: ACK it here; Timer D */
 			ct->state = TSX_COMPLETED;
-			err = tsx_ack_build(&ct->ack_mb, ct->req, msg);
+			err = tsx_ack_build(&ct->ack_mb, tsx_request_msg(ct),
+					    msg);
 			if (!err)
 				err = send_req(ct, ct->ack_mb);
 			if (err)

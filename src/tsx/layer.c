@@ -108,6 +108,7 @@ static void tsx_destroy(void *data)
 	list_unlink(&tx->le_all);
 	mem_deref(tx->req);
 	mem_deref(tx->resp);
+	mem_deref(tx->topvia);
 	mem_deref(tx->req_mb);
 	mem_deref(tx->ack_mb);
 	mem_deref(tx->conn);
@@ -117,7 +118,7 @@ static void tsx_destroy(void *data)
 }
 
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
-	      struct sip_msg *req)
+	      enum sip_method method, struct sip_msg *req)
 {
 	struct tsx *tx = mem_zalloc(sizeof(*tx), tsx_destroy);
 
@@ -126,7 +127,7 @@ int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
 	tx->tl = tl;
 	tx->kind = kind;
 	tx->req = mem_ref(req);
-	tx->method = req->method;
+	tx->method = method;
 	switch (kind) {
 	case TSX_ICT:
 		tx->state = TSX_CALLING;
@@ -149,6 +150,25 @@ void tsx_link(struct tsx *tx)
 	list_append(&tx->tl->all, &tx->le_all, tx);
 }
 
+/* Move the slices of v (all within v->raw) onto copy, a copy of raw's
+ * bytes: cheaper than decoding the copy again. false, v unchanged, when
+ * a slice lies outside raw. */
+static bool via_rebase(struct sip_via *v, const char *copy)
+{
+	struct pl *f[] = {&v->proto,  &v->tp_pl,    &v->host,  &v->params,
+			  &v->branch, &v->received, &v->maddr, &v->raw};
+	const char *lo = v->raw.p, *hi = v->raw.p + v->raw.l;
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i]->p && (f[i]->p < lo || f[i]->p + f[i]->l > hi))
+			return false;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i]->p)
+			f[i]->p = copy + (f[i]->p - lo);
+	return true;
+}
+
 void tsx_slim(struct tsx *tx)
 {
 	bool server = tx->kind == TSX_IST || tx->kind == TSX_NIST;
@@ -156,7 +176,7 @@ void tsx_slim(struct tsx *tx)
 	struct pl pl;
 	char *k;
 
-	if (!tx->req || tx->method == SIP_METHOD_UNKNOWN)
+	if ((!tx->req && !tx->req_mb) || tx->method == SIP_METHOD_UNKNOWN)
 		return;
 	switch (tx->state) {
 	case TSX_COMPLETED:
@@ -179,8 +199,9 @@ void tsx_slim(struct tsx *tx)
 		memcpy(k, tx->via.raw.p, tx->via.raw.l);
 		k[tx->via.raw.l] = '\0';
 		pl_set(&pl, k, tx->via.raw.l);
-		if (sip_via_decode(&v, &pl) ||
-		    !pl_eq(&v.branch, &tx->branch)) {
+		v = tx->via;
+		if (!via_rebase(&v, k) && (sip_via_decode(&v, &pl) ||
+					   !pl_eq(&v.branch, &tx->branch))) {
 			mem_deref(k);
 			return;
 		}
@@ -189,6 +210,10 @@ void tsx_slim(struct tsx *tx)
 		/* Accepted: the TU (gone) sent the 2xx; nothing resends */
 		if (tx->state == TSX_ACCEPTED)
 			tx->resp = mem_deref(tx->resp);
+	} else if (tx->keep) {
+		/* started with tsx_request_known(): branch is a copy */
+		k = tx->keep;
+		tx->req_mb = mem_deref(tx->req_mb);
 	} else {
 		k = pl_strdup(&tx->branch);
 		if (!k)
@@ -198,6 +223,7 @@ void tsx_slim(struct tsx *tx)
 	}
 	tx->keep = k;
 	tx->req = mem_deref(tx->req);
+	tx->topvia = mem_deref(tx->topvia); /* no response is built now */
 }
 
 void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,
@@ -348,9 +374,20 @@ const char *tsx_state_name(enum tsx_state st)
 	return names[st];
 }
 
-struct sip_msg *tsx_request_msg(const struct tsx *tx)
+struct sip_msg *tsx_request_msg(struct tsx *tx)
 {
-	return tx ? tx->req : NULL;
+	struct pl pl;
+
+	if (!tx)
+		return NULL;
+	/* a client started by tsx_request_known(): decoded on first use */
+	if (!tx->req && tx->req_mb && tx->kind != TSX_IST &&
+	    tx->kind != TSX_NIST) {
+		pl = buf_pl(tx->req_mb);
+		(void)sip_msg_decode(&tx->req, &pl, tx->req_mb,
+				     tx->tpk != SIP_TP_UDP, NULL);
+	}
+	return tx->req;
 }
 
 uint16_t tsx_scode(const struct tsx *tx)

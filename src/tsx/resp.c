@@ -10,15 +10,15 @@
 #include "tsx/tsx_int.h"
 
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
-		   const struct sip_via *via, const struct sip_recv *rx,
-		   uint16_t scode, const char *reason, const char *totag,
-		   const char *hdrs, const char *ctype, const struct pl *body)
+		   const struct pl *top_via, uint16_t scode,
+		   const char *reason, const char *totag, const char *hdrs,
+		   const char *ctype, const struct pl *body)
 {
-	struct buf *mb = NULL, *xb = NULL, *vb = NULL;
-	struct pl tag = PL_INIT, extra = PL_INIT, top;
+	struct buf *mb = NULL, *xb = NULL;
+	struct pl tag = PL_INIT, extra = PL_INIT;
 	int err;
 
-	if (!mbp || !req || !via || !rx || !req->h_via || !req->h_from ||
+	if (!mbp || !req || !top_via || !req->h_via || !req->h_from ||
 	    !req->h_to || !req->h_callid || !req->h_cseq)
 		return EINVAL;
 	if (scode > 100 && totag) /* no tag on 100 (§8.2.6.1) */
@@ -36,21 +36,14 @@ int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
 			goto out;
 		extra = buf_pl(xb);
 	}
-	/* the top Via as answered: received/rport filled (RFC 3581) */
-	vb = buf_alloc(128);
-	err = vb ? sip_transp_via_print(vb, via, rx) : ENOMEM;
-	if (err)
-		goto out;
-	top = buf_pl(vb);
 	mb = buf_alloc(512 + extra.l + (body ? body->l : 0));
 	if (!mb) {
 		err = ENOMEM;
 		goto out;
 	}
-	err = sip_print_response_via(mb, req, &top, scode, reason, &tag,
+	err = sip_print_response_via(mb, req, top_via, scode, reason, &tag,
 				     &extra, body && body->l ? body : NULL);
 out:
-	mem_deref(vb);
 	mem_deref(xb);
 	if (err)
 		mem_deref(mb);

@@ -85,7 +85,7 @@ int tsx_server_new(struct tsx **stp, struct tsx_layer *tl, struct sip_msg *msg,
 		return err;
 	err = tsx_alloc(&st, tl,
 			msg->method == SIP_METHOD_INVITE ? TSX_IST : TSX_NIST,
-			msg);
+			msg->method, msg);
 	if (err)
 		return err;
 	st->rx = *rx;
@@ -371,10 +371,35 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	return err;
 }
 
+/* The request's top Via as answered: received/rport filled (RFC 3581);
+ * printed once, every response of st carries it. */
+static int top_via(struct tsx *st, struct pl *top)
+{
+	struct buf *vb;
+	int err;
+
+	if (!st->topvia) {
+		vb = buf_alloc(128);
+		if (!vb)
+			return ENOMEM;
+		err = sip_transp_via_print(vb, &st->via, &st->rx);
+		if (err) {
+			mem_deref(vb);
+			return err;
+		}
+		st->topvia = vb;
+	}
+	*top = buf_pl(st->topvia);
+	return 0;
+}
+
 int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
 		    const char *reason, const char *hdrs, const char *ctype,
 		    const struct pl *body)
 {
+	struct pl top;
+	int err;
+
 	if (!mbp || !st || scode < 100 || scode > 699 ||
 	    (st->kind != TSX_IST && st->kind != TSX_NIST))
 		return EINVAL;
@@ -382,8 +407,11 @@ int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
 		return ESHUTDOWN;
 	if (!st->req)
 		return EPROTO; /* slim: its final answer went */
-	return tsx_resp_build(mbp, st->req, &st->via, &st->rx, scode, reason,
-			      st->totag, hdrs, ctype, body);
+	err = top_via(st, &top);
+	if (err)
+		return err;
+	return tsx_resp_build(mbp, st->req, &top, scode, reason, st->totag,
+			      hdrs, ctype, body);
 }
 
 int tsx_reply(struct tsx *st, uint16_t scode, const char *reason,

@@ -211,6 +211,17 @@ int tsx_request(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
 		enum sip_transport tp, const struct sockaddr *dst,
 		struct sip_conn *conn, bool tcp_ok, tsx_h *h, void *arg);
 
+/* As tsx_request() for a request the caller printed itself, whose
+ * method (not ACK, not SIP_METHOD_UNKNOWN) and top Via branch (from
+ * tsx_branch_make()) it gives: mb is not parsed here, only if the
+ * transaction needs the request's fields (a CANCEL, the ACK of a non-2xx,
+ * tsx_request_msg()). mb must be a well-formed request: this is the
+ * sender's fast path, not a check. Returns as tsx_request(). */
+int tsx_request_known(struct tsx **ctp, struct tsx_layer *tl, struct buf *mb,
+		      enum sip_method method, const char *branch,
+		      enum sip_transport tp, const struct sockaddr *dst,
+		      struct sip_conn *conn, bool tcp_ok, tsx_h *h, void *arg);
+
 /* CANCEL an INVITE client transaction (RFC 3261 §9.1): sent at once if a
  * provisional response came, else when the first one comes; nothing if a
  * final response came. Returns 0, EINVAL (not an ICT), EALREADY, ENOMEM,
@@ -228,9 +239,10 @@ void tsx_handler_set(struct tsx *tx, tsx_h *h, void *arg);
 enum tsx_kind tsx_kind_get(const struct tsx *tx);
 enum tsx_state tsx_state_get(const struct tsx *tx);
 const char *tsx_state_name(enum tsx_state st);
-/* The request that created tx (client: the one sent); NULL once the
- * transaction dropped it (see Memory above). */
-struct sip_msg *tsx_request_msg(const struct tsx *tx);
+/* The request that created tx (client: the one sent, decoded now if it
+ * was started by tsx_request_known()); NULL once the transaction dropped
+ * it (see Memory above). */
+struct sip_msg *tsx_request_msg(struct tsx *tx);
 /* Last status code sent (server) or received (client), 0 if none. */
 uint16_t tsx_scode(const struct tsx *tx);
 

@@ -25,12 +25,15 @@ struct tsx {
 	enum tsx_kind kind;
 	enum tsx_state state;
 	enum sip_method method; /* of the request (CSeq method) */
-	struct sip_msg *req;	/* ref: the request; NULL once slim */
+	struct sip_msg *req;	/* ref: the request; NULL once slim, and
+				   for a client from tsx_request_known()
+				   until tsx_request_msg() decodes it */
 	struct pl branch;	/* slice of req's top Via branch, or of
 				   keep once slim */
 	char *keep;		/* owned, once slim: server: the top Via
-				   element (via points into it); client:
-				   the branch */
+				   element (via points into it); client
+				   (from the start with
+				   tsx_request_known()): the branch */
 	bool rfc2543;		/* server: no magic cookie: match by
 				   fields, hashed by Call-ID */
 	uint32_t key;
@@ -40,6 +43,8 @@ struct tsx {
 	struct sip_recv rx; /* rx.conn is a ref */
 	struct sip_via via; /* req's top Via, decoded */
 	struct buf *resp;   /* ref: last response sent */
+	struct buf *topvia; /* ref: via as answered (RFC 3581), printed
+			       by the first response */
 	char *totag;	    /* owned */
 	int deferred_err;   /* reported from tmr_to */
 
@@ -65,7 +70,7 @@ struct tsx {
 
 /* layer.c */
 int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
-	      struct sip_msg *req);
+	      enum sip_method method, struct sip_msg *req);
 void tsx_link(struct tsx *tx);
 /* Waiting out a last timer (Completed, Confirmed, Accepted): drop the
  * parsed request (and a client's request bytes; an INVITE server's
@@ -100,11 +105,12 @@ void tsx_fail_later(struct tsx *tx, int err);
 /* client.c */
 void tsx_client_recv(struct tsx *ct, struct sip_msg *msg);
 
-/* resp.c: a response to req (see tsx_reply()). */
+/* resp.c: a response to req (see tsx_reply()), its top Via value
+ * top_via (printed by sip_transp_via_print()). */
 int tsx_resp_build(struct buf **mbp, struct sip_msg *req,
-		   const struct sip_via *via, const struct sip_recv *rx,
-		   uint16_t scode, const char *reason, const char *totag,
-		   const char *hdrs, const char *ctype, const struct pl *body);
+		   const struct pl *top_via, uint16_t scode,
+		   const char *reason, const char *totag, const char *hdrs,
+		   const char *ctype, const struct pl *body);
 /* ACK for a non-2xx (§17.1.1.3) or CANCEL (§9.1) for request req. */
 int tsx_ack_build(struct buf **mbp, struct sip_msg *req, struct sip_msg *resp);
 int tsx_cancel_build(struct buf **mbp, struct sip_msg *req);

@@ -12,6 +12,7 @@
 
 #include "b2bua/admit.h"
 #include "b2bua/dialog.h"
+#include "base/sa.h"
 #include "base/clock.h"
 #include "base/mem.h"
 #include "policy/channels.h"
@@ -348,6 +349,28 @@ static void test_sdp(void **state)
 	o = buf_pl(f.r.offer);
 	assert_non_null(memmem(o.p, o.l, "m=audio 6000 RTP/AVP 0 101", 26));
 	assert_null(memmem(o.p, o.l, " 8 ", 3));
+	assert_false(f.r.offer_as_sdp); /* a format dropped */
+	fx_done(&f);
+
+	/* every format kept: the parsed offer stands for the printed one */
+	fx_init(&f, RURI, "+15551230000", NULL,
+		"v=0\r\no=p 1 1 IN IP4 127.0.0.1\r\ns=c\r\n"
+		"c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0 101\r\n"
+		"a=rtpmap:101 telephone-event/8000\r\n",
+		NULL);
+	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
+	assert_true(f.r.offer_as_sdp);
+	fx_done(&f);
+
+	/* a video stream is refused (rewritten to port 0): printed */
+	fx_init(&f, RURI, "+15551230000", NULL,
+		"v=0\r\no=p 1 1 IN IP4 127.0.0.1\r\ns=c\r\n"
+		"c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+		"m=video 6002 RTP/AVP 96\r\n",
+		NULL);
+	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
+	assert_false(f.r.offer_as_sdp);
 	fx_done(&f);
 }
 
@@ -424,6 +447,63 @@ static void test_dialog(void **state)
 	mem_deref(m);
 }
 
+static struct sip_msg *resp_of(const char *text)
+{
+	struct sip_msg *m = NULL;
+	struct pl pl;
+
+	pl_set_str(&pl, text);
+	assert_int_equal(sip_msg_decode(&m, &pl, NULL, false, NULL), 0);
+	return m;
+}
+
+/* The carrier's 180 then 200: the dialog follows the last Contact and
+ * Record-Route; a 200 repeating the 180 changes nothing. */
+static void test_dialog_uac_confirm(void **state)
+{
+	static const char r180[] =
+		"SIP/2.0 180 Ringing\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKz\r\n"
+		"From: <sip:us@10.0.0.9>;tag=us\r\n"
+		"To: <sip:+1555@10.0.0.5>;tag=them\r\n"
+		"Call-ID: c2\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:c@10.0.0.5:5080>\r\nContent-Length: 0\r\n\r\n";
+	static const char r200b[] =
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKz\r\n"
+		"Record-Route: <sip:10.0.0.7;lr>\r\n"
+		"From: <sip:us@10.0.0.9>;tag=us\r\n"
+		"To: <sip:+1555@10.0.0.5>;tag=them\r\n"
+		"Call-ID: c2\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:c@10.0.0.6:5090>\r\nContent-Length: 0\r\n\r\n";
+	struct dialog d;
+	struct sip_msg *m;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	m = resp_of(r180);
+	assert_int_equal(dialog_uac_confirm(&d, m), 0);
+	assert_string_equal(d.rtag, "them");
+	assert_string_equal(d.rtarget, "sip:c@10.0.0.5:5080");
+	assert_null(d.routes);
+	assert_int_equal(sa_port(&d.dst), 5080);
+	/* the same again (a 200 repeating the 180) */
+	assert_int_equal(dialog_uac_confirm(&d, m), 0);
+	assert_string_equal(d.rtarget, "sip:c@10.0.0.5:5080");
+	assert_int_equal(sa_port(&d.dst), 5080);
+	mem_deref(m);
+	/* a new Contact and a route: the next hop is the route */
+	m = resp_of(r200b);
+	assert_int_equal(dialog_uac_confirm(&d, m), 0);
+	assert_string_equal(d.rtarget, "sip:c@10.0.0.6:5090");
+	assert_string_equal(d.routes, "<sip:10.0.0.7;lr>");
+	assert_int_equal(
+		ntohl(((struct sockaddr_in *)&d.dst)->sin_addr.s_addr),
+		0x0a000007);
+	mem_deref(m);
+	dialog_reset(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +515,7 @@ int main(void)
 		LEAKCHECK_TEST(test_sdp),
 		LEAKCHECK_TEST(test_run_order),
 		LEAKCHECK_TEST(test_dialog),
+		LEAKCHECK_TEST(test_dialog_uac_confirm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

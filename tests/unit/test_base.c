@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/pl.h"
 #include "base/sa.h"
+#include "base/str.h"
 #include "leakcheck.h"
 
 static int dtor_calls;
@@ -161,7 +162,48 @@ static void test_buf(void **state)
 			 0);
 	pl = buf_pl(b);
 	assert_true(pl_eq_str(&pl, "INVITE sip:alice@example.com"));
+	buf_reset(b);
+	assert_int_equal(buf_write_u32(b, 0), 0);
+	assert_int_equal(buf_write_u8(b, ' '), 0);
+	assert_int_equal(buf_write_u32(b, 4294967295u), 0);
+	assert_int_equal(buf_write_u8(b, ' '), 0);
+	assert_int_equal(buf_write_u32(b, 100), 0);
+	pl = buf_pl(b);
+	assert_true(pl_eq_str(&pl, "0 4294967295 100"));
 	mem_deref(b);
+}
+
+static void test_str(void **state)
+{
+	char a[8], big[64];
+	struct pl pl = PL("ab\0cd");
+	size_t n;
+
+	(void)state;
+	n = str_join(big, sizeof(big), 0, "<sip:", "x", "@", "h", ">", NULL);
+	assert_int_equal(n, 9);
+	assert_string_equal(big, "<sip:x@h>");
+	n = str_append_u32(big, sizeof(big), n, 4294967295u);
+	n = str_append_u32(big, sizeof(big), n, 0);
+	assert_string_equal(big, "<sip:x@h>42949672950");
+	assert_int_equal(n, strlen(big));
+	/* "%.*s" stops at a NUL; an empty pl's p may be NULL */
+	n = str_append_pl(big, sizeof(big), 0, &pl);
+	assert_int_equal(n, 2);
+	pl.p = NULL;
+	pl.l = 0;
+	n = str_append_pl(big, sizeof(big), n, &pl);
+	assert_string_equal(big, "ab");
+	/* cut as snprintf: NUL-ended, the full length returned */
+	n = str_append(a, sizeof(a), 0, "0123456789");
+	assert_int_equal(n, 10);
+	assert_string_equal(a, "0123456");
+	n = str_append(a, sizeof(a), n, "more");
+	assert_int_equal(n, 14);
+	assert_string_equal(a, "0123456");
+	n = str_append(a, sizeof(a), 6, "xyz");
+	assert_int_equal(n, 9);
+	assert_string_equal(a, "012345x");
 }
 
 /* buf_printf() against snprintf(): the fast path (no flags or width)
@@ -210,6 +252,45 @@ static void test_buf_printf(void **state)
 	BUF_CMP("%s%s%s", "0123456789012345678901234567890123456789",
 		"0123456789012345678901234567890123456789",
 		"0123456789012345678901234567890123456789");
+}
+
+/* sa_set() takes IPv4 literals exactly as inet_pton() does. */
+static void test_sa_set_ipv4(void **state)
+{
+	static const char *const in[] = {
+		"1.2.3.4",	  "0.0.0.0",   "255.255.255.255",
+		"127.0.0.1",	  "256.1.1.1", "01.2.3.4",
+		"1.2.3.04",	  "1.2.3",     "1.2.3.4.5",
+		"1..2.3",	  "1.2.3.",    ".1.2.3",
+		"1.2.3.4 ",	  "+1.2.3.4",  "1.2.3.-4",
+		"1.2.3.4a",	  "999.0.0.0", "10.0.0.1000",
+		"0.0.0.00",	  "",	       "1.2.3.4\0.5",
+		"::ffff:1.2.3.4",
+	};
+	struct sockaddr_storage sa;
+	struct in_addr want;
+	struct pl pl;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		int ok = inet_pton(AF_INET, in[i], &want) == 1;
+		int err;
+
+		pl_set_str(&pl, in[i]);
+		if (i == sizeof(in) / sizeof(in[0]) - 2)
+			pl.l = 9; /* a NUL inside: the C string stops there */
+		err = sa_set(&sa, &pl, 5060);
+		if (ok && pl.l == strlen(in[i])) {
+			assert_int_equal(err, 0);
+			assert_int_equal(sa.ss_family, AF_INET);
+			assert_memory_equal(
+				&((struct sockaddr_in *)&sa)->sin_addr, &want,
+				sizeof(want));
+			assert_int_equal(sa_port(&sa), 5060);
+		} else if (!ok && pl.l == strlen(in[i])) {
+			assert_true(err != 0 || sa.ss_family == AF_INET6);
+		}
+	}
 }
 
 static void test_clock_mock(void **state)
@@ -358,6 +439,8 @@ int main(void)
 		LEAKCHECK_TEST(test_hash_spread),
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_buf_printf),
+		LEAKCHECK_TEST(test_str),
+		LEAKCHECK_TEST(test_sa_set_ipv4),
 		LEAKCHECK_TEST(test_clock_mock),
 		LEAKCHECK_TEST(test_sa),
 		LEAKCHECK_TEST(test_sa_net),

@@ -1202,6 +1202,88 @@ static void test_slim(void **state)
 	peer_drain();
 }
 
+/* A request the caller printed, given with its method and branch: the
+ * transaction works as one from tsx_request() (responses, CANCEL, the
+ * ACK of a non-2xx, slim), parsing the bytes only when it needs them. */
+static void test_request_known(void **state)
+{
+	struct tsx *ct = NULL;
+	struct buf *mb = make_request("INVITE", "z9hG4bKknown1");
+	struct sockaddr *pa = (struct sockaddr *)&fx.paddr;
+	char buf[2048];
+
+	(void)state;
+	/* what it refuses */
+	assert_int_equal(tsx_request_known(NULL, fx.tl, mb, SIP_METHOD_ACK,
+					   "z9hG4bKknown1", SIP_TP_UDP, pa,
+					   NULL, false, NULL, NULL),
+			 EINVAL);
+	assert_int_equal(tsx_request_known(NULL, fx.tl, mb, SIP_METHOD_UNKNOWN,
+					   "z9hG4bKknown1", SIP_TP_UDP, pa,
+					   NULL, false, NULL, NULL),
+			 EINVAL);
+	assert_int_equal(tsx_request_known(NULL, fx.tl, mb, SIP_METHOD_INVITE,
+					   "oldbranch", SIP_TP_UDP, pa, NULL,
+					   false, NULL, NULL),
+			 EINVAL);
+	assert_int_equal(tsx_request_known(NULL, fx.tl, mb, SIP_METHOD_INVITE,
+					   NULL, SIP_TP_UDP, pa, NULL, false,
+					   NULL, NULL),
+			 EINVAL);
+
+	assert_int_equal(tsx_request_known(&ct, fx.tl, mb, SIP_METHOD_INVITE,
+					   "z9hG4bKknown1", SIP_TP_UDP, pa,
+					   NULL, false, on_tsx, &fx.ev),
+			 0);
+	assert_int_equal(tsx_kind_get(ct), TSX_ICT);
+	assert_int_equal(tsx_request_known(NULL, fx.tl, mb, SIP_METHOD_INVITE,
+					   "z9hG4bKknown1", SIP_TP_UDP, pa,
+					   NULL, false, NULL, NULL),
+			 EEXIST);
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_non_null(strstr(buf, "INVITE sip:"));
+	/* CANCEL after the 180 needs the request: decoded then */
+	inject_response("z9hG4bKknown1", 180, "INVITE");
+	assert_int_equal(fx.ev.n[TSX_EV_RESPONSE], 1);
+	assert_int_equal(tsx_cancel(ct), 0);
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_non_null(strstr(buf, "CANCEL sip:+15005550001@127.0.0.1"));
+	assert_non_null(strstr(buf, ";branch=z9hG4bKknown1"));
+	assert_non_null(strstr(buf, "CSeq: 5 CANCEL\r\n"));
+	inject_response("z9hG4bKknown1", 200, "CANCEL");
+	/* the 487 is ACKed here; then slim */
+	inject_response("z9hG4bKknown1", 487, "INVITE");
+	assert_int_equal(fx.ev.last_scode, 487);
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_non_null(strstr(buf, "ACK sip:+15005550001@127.0.0.1"));
+	assert_non_null(strstr(buf, "CSeq: 5 ACK\r\n"));
+	assert_null(tsx_request_msg(ct));
+	inject_response("z9hG4bKknown1", 487, "INVITE");
+	assert_true(peer_recv(buf, sizeof(buf), 1000) > 0);
+	assert_non_null(strstr(buf, "ACK sip:"));
+	ct = mem_deref(ct);
+	mem_deref(mb);
+
+	/* NICT: tsx_request_msg() decodes on demand; 200 -> slim */
+	mb = make_request("BYE", "z9hG4bKknown2");
+	assert_int_equal(tsx_request_known(&ct, fx.tl, mb, SIP_METHOD_BYE,
+					   "z9hG4bKknown2", SIP_TP_UDP, pa,
+					   NULL, false, on_tsx, &fx.ev),
+			 0);
+	mem_deref(mb);
+	assert_non_null(tsx_request_msg(ct));
+	assert_int_equal(tsx_request_msg(ct)->method, SIP_METHOD_BYE);
+	fx.ev.n[TSX_EV_RESPONSE] = 0;
+	inject_response("z9hG4bKknown2", 200, "BYE");
+	assert_int_equal(fx.ev.n[TSX_EV_RESPONSE], 1);
+	assert_int_equal(tsx_state_get(ct), TSX_COMPLETED);
+	assert_null(tsx_request_msg(ct));
+	inject_response("z9hG4bKknown2", 200, "BYE"); /* absorbed */
+	assert_int_equal(fx.ev.n[TSX_EV_RESPONSE], 1);
+	ct = mem_deref(ct);
+	peer_drain();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1227,6 +1309,7 @@ int main(void)
 		TEST(test_rfc2543_fallback),
 		TEST(test_branch_and_sentby),
 		TEST(test_slim),
+		TEST(test_request_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
