@@ -694,6 +694,24 @@ static uint16_t call_open(struct relay *r, struct relay_call **call,
 	return sa_port(&la);
 }
 
+/* A relay on 8 pairs (rest and idle limit as given, 0: default) whose
+ * first call was opened and deleted; its leg A RTP port. */
+static uint16_t relay_one_released(struct relay **r, struct relay_conf *c,
+				   struct evlog *log, uint32_t rest_ms,
+				   uint32_t idle_max)
+{
+	struct relay_call *call;
+	uint16_t port;
+
+	conf_init(c, 16);
+	c->port_rest_ms = rest_ms;
+	c->idle_pairs_max = idle_max;
+	relay_start(r, c, log);
+	port = call_open(*r, &call, "c0");
+	relay_call_delete(call);
+	return port;
+}
+
 /* A deleted call's pairs stay open and rest: a call during the rest gets
  * other (cold) pairs; after it, the first call's pairs come back with no
  * new descriptor. Packets reaching a warm socket are read and dropped. */
@@ -762,19 +780,11 @@ static void test_media_port_warm_limits(void **state)
 	int fd, i;
 
 	(void)state;
-	conf_init(&c, 16);
-	c.idle_pairs_max = 1;
-	relay_start(&r, &c, &log);
-	p0 = call_open(r, &call, "c0");
-	relay_call_delete(call);
+	p0 = relay_one_released(&r, &c, &log, 0, 1);
 	assert_int_equal(relay_ports_warm(r), 1);
 	mem_deref(r);
 
-	conf_init(&c, 16);
-	c.port_rest_ms = 60000;
-	relay_start(&r, &c, &log);
-	p0 = call_open(r, &call, "c0");
-	relay_call_delete(call);
+	p0 = relay_one_released(&r, &c, &log, 60000, 0);
 	assert_int_equal(relay_ports_warm(r), 2);
 	/* no descriptor above the lowest free one */
 	fd = dup(0);
@@ -794,11 +804,7 @@ static void test_media_port_warm_limits(void **state)
 
 	/* 8 pairs: c0's 2 rest warm, c1..c3 take the 6 cold ones, c4 gets
 	 * c0's although they still rest */
-	conf_init(&c, 16);
-	c.port_rest_ms = 60000;
-	relay_start(&r, &c, &log);
-	p0 = call_open(r, &call, "c0");
-	relay_call_delete(call);
+	p0 = relay_one_released(&r, &c, &log, 60000, 0);
 	for (i = 0; i < 3; i++)
 		(void)call_open(r, &calls[i], "c");
 	assert_int_equal(relay_ports_warm(r), 2);
