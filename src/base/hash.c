@@ -2,6 +2,7 @@
 #include "base/hash.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "base/mem.h"
 
@@ -63,16 +64,36 @@ uint32_t hash_count(const struct hash *h)
 	return n;
 }
 
+/* Eight bytes at a time, each word mixed by a multiply and a shift, then
+ * a final avalanche so the low bits (the bucket index) depend on every
+ * input byte. About a quarter of FNV-1a's byte-at-a-time instructions on
+ * the Call-IDs and branches of a call; the keys come from peers, so the
+ * mix matters more than the speed of the last bytes. */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 31);
+}
+
 uint32_t hash_mem(const void *p, size_t l)
 {
 	const unsigned char *s = p;
-	uint32_t v = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ l, w;
 
-	for (size_t i = 0; i < l; i++) {
-		v ^= s[i];
-		v *= 16777619u;
+	for (; l >= 8; s += 8, l -= 8) {
+		memcpy(&w, s, 8);
+		h = mix(h, w);
 	}
-	return v;
+	if (l) {
+		w = 0;
+		for (size_t i = 0; i < l; i++)
+			w |= (uint64_t)s[i] << (8 * i);
+		h = mix(h, w);
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 uint32_t hash_pl(const struct pl *pl)

@@ -88,6 +88,13 @@ struct relay_conf {
 	 * source (NAT rebinding); 0: 2000. */
 	uint32_t relatch_ms;
 	uint32_t event_queue; /* queued events; 0: 1024 */
+	/* A released port pair keeps its sockets and is handed out again
+	 * after resting this long (late packets of its last call stop);
+	 * 0: 1000. */
+	uint32_t port_rest_ms;
+	/* Released pairs kept open at most; 0: an eighth of RLIMIT_NOFILE
+	 * (a quarter of the descriptors, two per pair). */
+	uint32_t idle_pairs_max;
 };
 
 struct relay;
@@ -133,6 +140,11 @@ uint64_t relay_event_dropped(struct relay *r);
 /* Free port pairs left / in use. */
 uint32_t relay_ports_free(const struct relay *r);
 uint32_t relay_ports_used(const struct relay *r);
+/* Free pairs whose sockets are still open, for reuse without a system
+ * call. */
+uint32_t relay_ports_warm(const struct relay *r);
+/* Packets that arrived on warm sockets and were dropped. */
+uint64_t relay_ports_idle_dropped(struct relay *r);
 
 /* Options of one call. symmetric[leg]: the trunk's SymmetricRtpEnabled
  * for that side: latch onto the first source and send there. af[leg]:

@@ -30,10 +30,18 @@ struct relay_sfd {
 	struct relay_stream *ps; /* weak: the stream using it, or NULL */
 };
 
-/* A port pair of the pool. */
+/* A port pair of the pool (port.c). */
 struct relay_pair {
-	uint32_t next_free; /* FIFO link; UINT32_MAX: end */
-	bool used;
+	uint32_t next; /* link on the warm or cold list; UINT32_MAX: end */
+	bool used;     /* handed out to a call's media */
+	bool open;     /* both sockets open (used, or warm) */
+	uint64_t released_ms;	       /* when it went to the warm list */
+	struct sockaddr_storage bound; /* address the sockets are bound to */
+};
+
+/* A first-in first-out list of pairs. */
+struct relay_fifo {
+	uint32_t head, tail, n;
 };
 
 /* packet_stream: RTP or RTCP of one leg's media. [L] */
@@ -98,8 +106,11 @@ struct relay {
 	uint16_t port_base;
 	uint32_t npairs;
 	struct relay_pair *pairs; /* owned */
-	uint32_t free_head, free_tail, nfree;
-	struct relay_sfd *sfds; /* owned, 2 * npairs */
+	struct relay_fifo warm;	  /* released, sockets still open */
+	struct relay_fifo cold;	  /* sockets closed */
+	uint32_t nused, idle_max; /* handed out; most warm pairs kept */
+	uint64_t idle_dropped;	  /* packets that reached warm sockets */
+	struct relay_sfd *sfds;	  /* owned, 2 * npairs */
 
 	/* relay thread */
 	struct relay_io *io; /* owned; relay thread's buffers */
@@ -122,7 +133,8 @@ void relay_ports_close(struct relay *r);
  * set to the RTP port on success). ENOSPC when no pair is free. */
 int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
 		    uint32_t *pairp);
-/* Close both sockets and queue the pair at the tail of the free list. */
+/* Release the pair: its sockets stay open (warm) and are reused after
+ * conf.port_rest_ms, or closed when too many are warm. */
 void relay_pair_close(struct relay *r, uint32_t pair);
 
 /* check.c */

@@ -1,45 +1,69 @@
-/* Port pool: RTP/RTCP port pairs (even, odd) from --media-ports, handed
- * out first-in first-out so a freed pair rests as long as possible before
- * reuse (late packets of an old call do not reach a new one). Allocation
- * and release are O(1); a pair some other process holds (EADDRINUSE) goes
- * to the tail and the next is tried. */
+/* Port pool: RTP/RTCP port pairs (even, odd) from --media-ports.
+ *
+ * Opening a pair costs ten system calls (socket, setsockopt, bind,
+ * epoll_ctl, and a close later, for each of two sockets), about a sixth
+ * of a call's whole CPU at high call rates. So a released pair keeps its
+ * sockets: it goes to the tail of the warm list, and the relay thread
+ * reads and drops whatever still arrives on it. The warm head is handed
+ * out again, with no system call, once it has rested conf.port_rest_ms,
+ * long enough for the old call's late packets to stop. Until then a pair
+ * from the cold list (closed sockets) is opened, first in first out, so
+ * a port rests as long as possible before reuse either way.
+ *
+ * Warm sockets hold descriptors: at most idle_max pairs stay warm (the
+ * oldest are closed beyond that), and when socket() runs out of
+ * descriptors the oldest warm pair is closed and the open retried. All
+ * O(1). A pair some other process holds (EADDRINUSE) goes to the cold
+ * tail and the next is tried. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/sa.h"
 #include "media/media_int.h"
 
 #define NIL UINT32_MAX
 
-static void free_push(struct relay *r, uint32_t pair)
+static void fifo_push(struct relay *r, struct relay_fifo *q, uint32_t pair)
 {
-	r->pairs[pair].next_free = NIL;
-	r->pairs[pair].used = false;
-	if (r->free_tail == NIL)
-		r->free_head = pair;
+	r->pairs[pair].next = NIL;
+	if (q->tail == NIL)
+		q->head = pair;
 	else
-		r->pairs[r->free_tail].next_free = pair;
-	r->free_tail = pair;
-	r->nfree++;
+		r->pairs[q->tail].next = pair;
+	q->tail = pair;
+	q->n++;
 }
 
-static uint32_t free_pop(struct relay *r)
+static uint32_t fifo_pop(struct relay *r, struct relay_fifo *q)
 {
-	uint32_t pair = r->free_head;
+	uint32_t pair = q->head;
 
 	if (pair == NIL)
 		return NIL;
-	r->free_head = r->pairs[pair].next_free;
-	if (r->free_head == NIL)
-		r->free_tail = NIL;
-	r->pairs[pair].next_free = NIL;
-	r->pairs[pair].used = true;
-	r->nfree--;
+	q->head = r->pairs[pair].next;
+	if (q->head == NIL)
+		q->tail = NIL;
+	r->pairs[pair].next = NIL;
+	q->n--;
 	return pair;
+}
+
+/* Warm pairs kept by default: a quarter of the descriptors this process
+ * may open (two per pair), leaving the rest to calls and SIP. */
+static uint32_t idle_max_default(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > 1u << 20)
+		return 1u << 17;
+	return (uint32_t)(rl.rlim_cur / 8);
 }
 
 int relay_ports_init(struct relay *r)
@@ -56,10 +80,12 @@ int relay_ports_init(struct relay *r)
 	r->sfds = calloc((size_t)r->npairs * 2, sizeof(*r->sfds));
 	if (!r->pairs || !r->sfds)
 		return ENOMEM;
-	r->free_head = r->free_tail = NIL;
-	r->nfree = 0;
+	r->warm.head = r->warm.tail = r->cold.head = r->cold.tail = NIL;
+	r->warm.n = r->cold.n = 0;
+	r->idle_max = r->conf.idle_pairs_max ? r->conf.idle_pairs_max
+					     : idle_max_default();
 	for (i = 0; i < r->npairs; i++)
-		free_push(r, i);
+		fifo_push(r, &r->cold, i);
 	for (i = 0; i < r->npairs * 2; i++)
 		r->sfds[i].fd = -1;
 	return 0;
@@ -76,6 +102,26 @@ static void sfd_close(struct relay_sfd *sfd)
 	sfd->ps = NULL;
 }
 
+static void pair_sockets_close(struct relay *r, uint32_t pair)
+{
+	sfd_close(&r->sfds[2 * pair]);
+	sfd_close(&r->sfds[2 * pair + 1]);
+	r->pairs[pair].open = false;
+}
+
+/* Close the oldest warm pair and move it to the cold list. false: none
+ * was warm. */
+static bool warm_evict(struct relay *r)
+{
+	uint32_t pair = fifo_pop(r, &r->warm);
+
+	if (pair == NIL)
+		return false;
+	pair_sockets_close(r, pair);
+	fifo_push(r, &r->cold, pair);
+	return true;
+}
+
 void relay_ports_close(struct relay *r)
 {
 	uint32_t i;
@@ -90,6 +136,20 @@ void relay_ports_close(struct relay *r)
 	r->pairs = NULL;
 }
 
+static int sock_new(struct relay *r, int family)
+{
+	int fd;
+
+	for (;;) {
+		fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    0);
+		if (fd >= 0 || (errno != EMFILE && errno != ENFILE))
+			return fd;
+		if (!warm_evict(r))
+			return -1;
+	}
+}
+
 static int sock_open(struct relay *r, uint32_t slot,
 		     const struct sockaddr_storage *addr)
 {
@@ -98,8 +158,7 @@ static int sock_open(struct relay *r, uint32_t slot,
 	struct epoll_event ev;
 	int fd, one = 1, err = 0;
 
-	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = sock_new(r, sa.ss_family);
 	if (fd < 0)
 		return errno;
 	if (sa.ss_family == AF_INET6) {
@@ -135,51 +194,129 @@ out:
 	return err;
 }
 
-int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
-		    uint32_t *pairp)
+/* Open both sockets of a cold pair on local. */
+static int pair_open(struct relay *r, uint32_t pair,
+		     const struct sockaddr_storage *local)
 {
-	uint32_t tries = r->nfree, pair;
-	int err = ENOSPC;
+	int err = sock_open(r, 2 * pair, local);
 
-	while (tries--) {
-		pair = free_pop(r);
-		if (pair == NIL)
-			break;
-		err = sock_open(r, 2 * pair, local);
-		if (!err) {
-			err = sock_open(r, 2 * pair + 1, local);
-			if (err)
-				sfd_close(&r->sfds[2 * pair]);
-		}
-		if (!err) {
-			sa_set_port(local,
-				    (uint16_t)(r->port_base + 2 * pair));
-			*pairp = pair;
-			return 0;
-		}
-		free_push(r, pair);
-		if (err != EADDRINUSE && err != EACCES)
-			return err;
-		err = ENOSPC;
+	if (!err) {
+		err = sock_open(r, 2 * pair + 1, local);
+		if (err)
+			sfd_close(&r->sfds[2 * pair]);
+	}
+	if (!err) {
+		r->pairs[pair].open = true;
+		r->pairs[pair].bound = *local;
 	}
 	return err;
 }
 
+/* The warm head, if it has rested and is bound where local asks. A head
+ * bound elsewhere (the other address family) is closed: the cold list
+ * will open it where it is needed. */
+static uint32_t warm_take(struct relay *r,
+			  const struct sockaddr_storage *local, bool rested)
+{
+	uint64_t now = clock_now_ms();
+	uint32_t pair;
+
+	while ((pair = r->warm.head) != NIL) {
+		if (rested &&
+		    now - r->pairs[pair].released_ms < r->conf.port_rest_ms)
+			return NIL;
+		if (sa_eq_addr(&r->pairs[pair].bound, local))
+			return fifo_pop(r, &r->warm);
+		warm_evict(r);
+	}
+	return NIL;
+}
+
+static void pair_hand_out(struct relay *r, uint32_t pair,
+			  struct sockaddr_storage *local, uint32_t *pairp)
+{
+	r->pairs[pair].used = true;
+	r->nused++;
+	sa_set_port(local, (uint16_t)(r->port_base + 2 * pair));
+	*pairp = pair;
+}
+
+int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
+		    uint32_t *pairp)
+{
+	uint32_t tries = r->cold.n, pair;
+	int err;
+
+	pair = warm_take(r, local, true);
+	if (pair != NIL) {
+		pair_hand_out(r, pair, local, pairp);
+		return 0;
+	}
+	while (tries--) {
+		pair = fifo_pop(r, &r->cold);
+		if (pair == NIL)
+			break;
+		err = pair_open(r, pair, local);
+		if (!err) {
+			pair_hand_out(r, pair, local, pairp);
+			return 0;
+		}
+		fifo_push(r, &r->cold, pair);
+		if (err != EADDRINUSE && err != EACCES)
+			return err;
+	}
+	/* nothing cold can be opened: a warm pair still resting beats a
+	 * refused call */
+	pair = warm_take(r, local, false);
+	if (pair == NIL)
+		return ENOSPC;
+	pair_hand_out(r, pair, local, pairp);
+	return 0;
+}
+
 void relay_pair_close(struct relay *r, uint32_t pair)
 {
+	struct relay_pair *p;
+
 	if (pair >= r->npairs || !r->pairs[pair].used)
 		return;
-	sfd_close(&r->sfds[2 * pair]);
-	sfd_close(&r->sfds[2 * pair + 1]);
-	free_push(r, pair);
+	p = &r->pairs[pair];
+	p->used = false;
+	r->nused--;
+	for (int c = 0; c < 2; c++) {
+		struct relay_sfd *sfd = &r->sfds[2 * pair + c];
+
+		if (sfd->ps)
+			sfd->ps->sfd = NULL;
+		sfd->ps = NULL; /* the relay thread drops what arrives */
+	}
+	p->released_ms = clock_now_ms();
+	fifo_push(r, &r->warm, pair);
+	while (r->warm.n > r->idle_max)
+		warm_evict(r);
 }
 
 uint32_t relay_ports_free(const struct relay *r)
 {
-	return r ? r->nfree : 0;
+	return r ? r->npairs - r->nused : 0;
 }
 
 uint32_t relay_ports_used(const struct relay *r)
 {
-	return r ? r->npairs - r->nfree : 0;
+	return r ? r->nused : 0;
+}
+
+uint32_t relay_ports_warm(const struct relay *r)
+{
+	return r ? r->warm.n : 0;
+}
+
+uint64_t relay_ports_idle_dropped(struct relay *r)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&r->lock);
+	n = r->idle_dropped;
+	pthread_mutex_unlock(&r->lock);
+	return n;
 }

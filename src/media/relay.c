@@ -154,13 +154,19 @@ static void sock_handle(struct relay *r, struct relay_io *io, uint32_t slot,
 	uint64_t now;
 	int n, i, nout = 0, sent, done;
 
-	if (sfd->gen != gen || sfd->fd < 0 || !sfd->ps)
+	if (sfd->gen != gen || sfd->fd < 0)
 		return;
 	ps = sfd->ps;
 	io_prepare_in(io);
 	n = recvmmsg(sfd->fd, io->in, RELAY_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
+	if (!ps) {
+		/* a warm socket between calls: late packets of its last
+		 * call, read so the level-triggered epoll rests */
+		r->idle_dropped += (uint64_t)n;
+		return;
+	}
 	now = clock_now_ms();
 	peer = stream_peer(ps);
 	if (peer && peer->sfd)
@@ -332,6 +338,8 @@ static int conf_apply(struct relay_conf *c, const struct relay_conf *in)
 		c->relatch_ms = 2000;
 	if (!c->event_queue)
 		c->event_queue = 1024;
+	if (!c->port_rest_ms)
+		c->port_rest_ms = 1000;
 	return 0;
 }
 

@@ -94,8 +94,24 @@ int numbering_continent_decode(const char *name, unsigned *contp)
 	return EINVAL;
 }
 
-/* Compare the first n bytes of a table entry (which may be shorter)
- * with key[0..n). */
+/* Sorted prefix tables: numbering_prefixes[] (country of a number) and
+ * numbering_hr_all[] (high-risk ranges). */
+struct prefix_tab {
+	const char *(*at)(size_t i);
+	size_t n;
+};
+
+static const char *country_prefix_at(size_t i)
+{
+	return numbering_prefixes[i].digits;
+}
+
+static const char *hr_prefix_at(size_t i)
+{
+	return numbering_hr_all[i];
+}
+
+/* strcmp of key[0..n) with an entry: a shorter string is smaller. */
 static int prefix_cmp(const char *key, size_t n, const char *entry)
 {
 	size_t i;
@@ -110,77 +126,55 @@ static int prefix_cmp(const char *key, size_t n, const char *entry)
 	return entry[n] ? -1 : 0;
 }
 
-static const struct numbering_prefix *prefix_find(const char *d, size_t n)
+/* Index of the longest entry that is a prefix of d[0..n), or -1.
+ *
+ * c, the greatest entry <= d, answers when it is a prefix of d: a longer
+ * prefix of d would lie between c and d. When it is not, c and d first
+ * differ at L, c[L] < d[L], and every prefix of d longer than L would lie
+ * between c and d too: the answer is the longest prefix of d[0..L), found
+ * the same way. One binary search per step, and each step is shorter: a
+ * few steps in practice, where trying every length took up to 16
+ * searches. */
+static long longest_prefix(const struct prefix_tab *t, const char *d, size_t n)
 {
-	size_t lo = 0, hi = numbering_prefix_n;
+	while (n > 0) {
+		size_t lo = 0, hi = t->n, l = 0;
+		const char *c;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = prefix_cmp(d, n, numbering_prefixes[mid].digits);
+		while (lo < hi) { /* first entry > d[0..n) */
+			size_t mid = lo + (hi - lo) / 2;
 
-		if (c == 0)
-			return &numbering_prefixes[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/* A sorted string table whose entries hold their string first. */
-struct stab {
-	const char *base;
-	size_t stride, n;
-};
-
-static const char *stab_at(const struct stab *t, size_t i)
-{
-	return *(const char *const *)(const void *)(t->base + i * t->stride);
-}
-
-/* First index from lo whose entry is not below d[0..n) (strcmp order). */
-static size_t stab_lower(const struct stab *t, size_t lo, const char *d,
-			 size_t n)
-{
-	size_t hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (prefix_cmp(d, n, stab_at(t, mid)) > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The longest entry that is a prefix of d[0..len) (at most PREFIX_MAX
- * digits): its length, its index in *idxp; 0 when none. One ordered walk
- * over the prefix lengths, stopping where no entry starts with the
- * digits so far (no longer one can match then), instead of a search per
- * length. */
-static size_t stab_longest(const struct stab *t, const char *d, size_t len,
-			   size_t *idxp)
-{
-	size_t n, lo = 0, best = 0;
-
-	for (n = 1; n <= len && n <= PREFIX_MAX; n++) {
-		const char *e;
-
-		lo = stab_lower(t, lo, d, n);
-		if (lo == t->n)
-			break;
-		e = stab_at(t, lo);
-		if (strncmp(e, d, n))
-			break;
-		if (!e[n]) {
-			best = n;
-			*idxp = lo;
+			if (prefix_cmp(d, n, t->at(mid)) < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
 		}
+		if (lo == 0)
+			return -1;
+		c = t->at(lo - 1);
+		while (l < n && c[l] == d[l])
+			l++;
+		if (!c[l])
+			return (long)(lo - 1); /* c is a prefix of d */
+		n = l;
 	}
-	return best;
+	return -1;
+}
+
+static struct prefix_tab country_tab(void)
+{
+	return (struct prefix_tab){country_prefix_at, numbering_prefix_n};
+}
+
+/* The entry equal to d[0..n), or NULL. */
+static const struct numbering_prefix *prefix_exact(const char *d, size_t n)
+{
+	struct prefix_tab t = country_tab();
+	long i = longest_prefix(&t, d, n);
+
+	if (i < 0 || numbering_prefixes[i].digits[n])
+		return NULL;
+	return &numbering_prefixes[i];
 }
 
 static bool all_digits(const char *d, size_t len)
@@ -205,7 +199,7 @@ size_t numbering_cc_match(const char *digits, size_t len, uint16_t *ccp)
 
 		if (!all_digits(digits, n) || digits[0] == '0')
 			return 0;
-		p = prefix_find(digits, n);
+		p = prefix_exact(digits, n);
 		if (p) {
 			if (ccp)
 				*ccp = (uint16_t)atoi(p->digits);
@@ -218,20 +212,15 @@ size_t numbering_cc_match(const char *digits, size_t len, uint16_t *ccp)
 const struct numbering_country *numbering_country_of(const char *digits,
 						     size_t len)
 {
-	const struct stab prefixes = {.base = (const char *)numbering_prefixes,
-				      .stride = sizeof(numbering_prefixes[0]),
-				      .n = numbering_prefix_n};
-	const struct numbering_prefix *p;
-	size_t i = 0;
+	struct prefix_tab t = country_tab();
+	long i;
 
 	if (!digits || !len || !all_digits(digits, len))
 		return NULL;
-	if (!stab_longest(&prefixes, digits, len, &i))
+	i = longest_prefix(&t, digits, len < PREFIX_MAX ? len : PREFIX_MAX);
+	if (i < 0 || numbering_prefixes[i].country == NUMBERING_NONE)
 		return NULL;
-	p = &numbering_prefixes[i];
-	if (p->country == NUMBERING_NONE)
-		return NULL;
-	return &numbering_countries[p->country];
+	return &numbering_countries[numbering_prefixes[i].country];
 }
 
 bool numbering_length_valid(const struct numbering_country *c, size_t len)
@@ -248,14 +237,12 @@ bool numbering_length_valid(const struct numbering_country *c, size_t len)
 
 bool numbering_is_high_risk(const char *digits, size_t len)
 {
-	const struct stab hr = {.base = (const char *)numbering_hr_all,
-				.stride = sizeof(numbering_hr_all[0]),
-				.n = numbering_hr_all_n};
-	size_t i;
+	struct prefix_tab t = {hr_prefix_at, numbering_hr_all_n};
 
 	if (!digits || !all_digits(digits, len))
 		return false;
-	return stab_longest(&hr, digits, len, &i) > 0;
+	return longest_prefix(&t, digits,
+			      len < PREFIX_MAX ? len : PREFIX_MAX) >= 0;
 }
 
 int numbering_high_risk_apply(const struct numbering_country *c,

@@ -18,7 +18,7 @@ void tsx_config_default(struct tsx_config *cfg)
 	cfg->t4 = 5000;
 	cfg->td = 32000;
 	cfg->trying_ms = 0;
-	cfg->buckets = 16384;
+	cfg->buckets = 131072;
 }
 
 static void on_transp_recv(struct sip_msg *msg, const struct sip_recv *rx,

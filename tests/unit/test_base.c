@@ -122,6 +122,34 @@ static void test_list_hash(void **state)
 	assert_int_equal(hash_plcase(&x), hash_plcase(&y));
 }
 
+/* hash_mem: every byte and the length count, and keys that differ only
+ * in a counter (branches, tags) spread evenly over a power-of-two table:
+ * 65536 keys in 4096 buckets, 16 per bucket on average. */
+static void test_hash_spread(void **state)
+{
+	static uint16_t count[4096];
+	char key[64];
+	unsigned max = 0;
+
+	(void)state;
+	assert_int_not_equal(hash_mem("a", 1), hash_mem("a\0", 2));
+	assert_int_not_equal(hash_mem("abcdefgh1", 9),
+			     hash_mem("abcdefgh2", 9));
+	assert_int_not_equal(hash_mem("1bcdefghi", 9),
+			     hash_mem("2bcdefghi", 9));
+	assert_int_equal(hash_mem("z9hG4bK", 7), hash_mem("z9hG4bK", 7));
+	memset(count, 0, sizeof(count));
+	for (unsigned i = 0; i < 65536; i++) {
+		int n = snprintf(key, sizeof(key), "z9hG4bK-trunkd-%u", i);
+
+		count[hash_mem(key, (size_t)n) & 4095]++;
+	}
+	for (unsigned i = 0; i < 4096; i++)
+		max = count[i] > max ? count[i] : max;
+	assert_true(max <
+		    40); /* a Poisson(16) tail: 32 here, 29 with FNV-1a */
+}
+
 static void test_buf(void **state)
 {
 	struct buf *b = buf_alloc(4);
@@ -418,6 +446,7 @@ int main(void)
 		LEAKCHECK_TEST(test_mem_threshold),
 		LEAKCHECK_TEST(test_pl),
 		LEAKCHECK_TEST(test_list_hash),
+		LEAKCHECK_TEST(test_hash_spread),
 		LEAKCHECK_TEST(test_buf),
 		LEAKCHECK_TEST(test_buf_printf),
 		LEAKCHECK_TEST(test_str),

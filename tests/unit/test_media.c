@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -626,8 +627,8 @@ static void test_media_port_exhaustion(void **state)
 	mem_deref(r);
 }
 
-/* A port someone else holds is skipped; deleted calls' ports can be bound
- * again at once. */
+/* A port someone else holds is skipped; deleted calls' ports stay bound
+ * (warm) while the relay lives and can be bound again once it is gone. */
 static void test_media_port_in_use(void **state)
 {
 	struct relay_conf c;
@@ -659,9 +660,164 @@ static void test_media_port_in_use(void **state)
 
 	sa = la;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sa_len(&sa)), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	mem_deref(r);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sa_len(&sa)), 0);
 	close(fd);
 	close(fhold);
+}
+
+/* Descriptors this process has open. */
+static int fds_open(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+/* One call's media on leg A (a pair per leg); its leg A RTP port. */
+static uint16_t call_open(struct relay *r, struct relay_call **call,
+			  const char *id)
+{
+	struct sockaddr_storage la;
+
+	assert_int_equal(relay_call_alloc(call, r, id, NULL), 0);
+	assert_int_equal(relay_media_open(*call, RELAY_LEG_A, 0, AF_INET), 0);
+	assert_int_equal(relay_media_local(*call, RELAY_LEG_A, 0, &la), 0);
+	return sa_port(&la);
+}
+
+/* A relay on 8 pairs (rest and idle limit as given, 0: default) whose
+ * first call was opened and deleted; its leg A RTP port. */
+static uint16_t relay_one_released(struct relay **r, struct relay_conf *c,
+				   struct evlog *log, uint32_t rest_ms,
+				   uint32_t idle_max)
+{
+	struct relay_call *call;
+	uint16_t port;
+
+	conf_init(c, 16);
+	c->port_rest_ms = rest_ms;
+	c->idle_pairs_max = idle_max;
+	relay_start(r, c, log);
+	port = call_open(*r, &call, "c0");
+	relay_call_delete(call);
+	return port;
+}
+
+/* A deleted call's pairs stay open and rest: a call during the rest gets
+ * other (cold) pairs; after it, the first call's pairs come back with no
+ * new descriptor. Packets reaching a warm socket are read and dropped. */
+static void test_media_port_warm_reuse(void **state)
+{
+	struct relay_conf c;
+	struct relay *r;
+	struct relay_call *call;
+	struct relay_media_stats st;
+	struct sockaddr_storage a, dst;
+	struct evlog log;
+	uint16_t p0, p1, p2;
+	int fa, fds, i;
+
+	(void)state;
+	conf_init(&c, 16);
+	c.port_rest_ms = 100;
+	relay_start(&r, &c, &log);
+	p0 = call_open(r, &call, "c0");
+	relay_call_delete(call);
+	assert_int_equal(relay_ports_used(r), 0);
+	assert_int_equal(relay_ports_warm(r), 2);
+	assert_int_equal(relay_ports_free(r), 8);
+
+	/* a late packet of c0 is drained, not relayed */
+	fa = ep_open("127.0.0.1", &a);
+	assert_int_equal(sa_parse(&dst, "127.0.0.1", p0), 0);
+	ep_send(fa, &dst, 1);
+	for (i = 0; i < 200 && relay_ports_idle_dropped(r) < 1; i++)
+		usleep(5000);
+	assert_int_equal(relay_ports_idle_dropped(r), 1);
+
+	/* resting: c1 gets cold pairs */
+	fds = fds_open();
+	p1 = call_open(r, &call, "c1");
+	assert_int_not_equal(p1, p0);
+	assert_int_equal(fds_open(), fds + 4);
+	relay_call_delete(call);
+	assert_int_equal(relay_ports_warm(r), 4);
+
+	/* rested: c2 gets c0's pairs back, no socket opened */
+	usleep(150 * 1000);
+	fds = fds_open();
+	p2 = call_open(r, &call, "c2");
+	assert_int_equal(p2, p0);
+	assert_int_equal(fds_open(), fds);
+	assert_int_equal(relay_ports_warm(r), 2);
+	assert_int_equal(relay_media_stats(call, RELAY_LEG_A, 0, &st), 0);
+	assert_int_equal(st.rtp.pkts_in, 0);
+	relay_call_delete(call);
+	close(fa);
+	mem_deref(r);
+}
+
+/* idle_pairs_max bounds the warm pairs; when socket() runs out of
+ * descriptors the oldest warm pair is closed to make room; with no cold
+ * pair left a resting warm one is handed out rather than failing. */
+static void test_media_port_warm_limits(void **state)
+{
+	struct relay_conf c;
+	struct relay *r;
+	struct relay_call *call, *calls[4];
+	struct rlimit rl, low;
+	struct evlog log;
+	uint16_t p0, p1;
+	int fd, i;
+
+	(void)state;
+	p0 = relay_one_released(&r, &c, &log, 0, 1);
+	assert_int_equal(relay_ports_warm(r), 1);
+	mem_deref(r);
+
+	p0 = relay_one_released(&r, &c, &log, 60000, 0);
+	assert_int_equal(relay_ports_warm(r), 2);
+	/* no descriptor above the lowest free one */
+	fd = dup(0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = (rlim_t)fd;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	p1 = call_open(r, &call, "c1");
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	assert_int_not_equal(p1, p0);
+	assert_int_equal(relay_ports_warm(r), 0);
+	relay_call_delete(call);
+	assert_int_equal(relay_ports_warm(r), 2);
+	mem_deref(r);
+
+	/* 8 pairs: c0's 2 rest warm, c1..c3 take the 6 cold ones, c4 gets
+	 * c0's although they still rest */
+	p0 = relay_one_released(&r, &c, &log, 60000, 0);
+	for (i = 0; i < 3; i++)
+		(void)call_open(r, &calls[i], "c");
+	assert_int_equal(relay_ports_warm(r), 2);
+	assert_int_equal(relay_ports_used(r), 6);
+	p1 = call_open(r, &calls[3], "c4");
+	assert_int_equal(p1, p0);
+	assert_int_equal(relay_ports_warm(r), 0);
+	assert_int_equal(relay_call_alloc(&call, r, "c5", NULL), 0);
+	assert_int_equal(relay_media_open(call, RELAY_LEG_A, 0, AF_INET),
+			 ENOSPC);
+	relay_call_delete(call);
+	for (i = 0; i < 4; i++)
+		relay_call_delete(calls[i]);
 	mem_deref(r);
 }
 
@@ -822,6 +978,8 @@ int main(void)
 		LEAKCHECK_TEST(test_media_low_ttl),
 		LEAKCHECK_TEST(test_media_port_exhaustion),
 		LEAKCHECK_TEST(test_media_port_in_use),
+		LEAKCHECK_TEST(test_media_port_warm_reuse),
+		LEAKCHECK_TEST(test_media_port_warm_limits),
 		LEAKCHECK_TEST(test_media_bad_args),
 		LEAKCHECK_TEST(test_media_events_uv),
 		LEAKCHECK_TEST(test_media_oom),
