@@ -92,30 +92,9 @@ void tsx_layer_stats(const struct tsx_layer *tl, struct tsx_stats *st)
 	st->live = (uint32_t)list_count(&tl->all);
 }
 
-/* Eight bytes at a time (a branch is ~32 bytes; the byte-wise hash_pl()
- * cost ~200 instructions, a dozen times per call), then a 64-bit
- * finaliser so the bucket bits depend on every byte. Keys are the
- * table's only: nothing outside the layer sees them. */
 uint32_t tsx_key_branch(const struct pl *branch)
 {
-	const char *p = branch->p;
-	size_t l = branch->l, i = 0;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ l, w;
-
-	for (; i + 8 <= l; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < l) {
-		w = 0;
-		memcpy(&w, p + i, l - i);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-	}
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	return hash_pl(branch);
 }
 
 static void tsx_destroy(void *data)
