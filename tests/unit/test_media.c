@@ -22,6 +22,7 @@
 #include "base/mem.h"
 #include "base/sa.h"
 #include "leakcheck.h"
+#include "udp_ports.h"
 #include "media/media.h"
 
 #define MAX_EVENTS 32
@@ -72,12 +73,13 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-/* A port range of n ports for this process, outside the ephemeral range;
- * the relay skips ports others hold. */
+/* A range of n ports free when the test starts; the relay skips ports
+ * others take later. */
 static void conf_init(struct relay_conf *c, uint16_t n)
 {
-	uint16_t base = (uint16_t)(21000 + (getpid() % 300) * 24);
+	uint16_t base = udp_ports_free_window(n);
 
+	assert_int_not_equal(base, 0);
 	memset(c, 0, sizeof(*c));
 	c->port_lo = base;
 	c->port_hi = (uint16_t)(base + n - 1);

@@ -18,13 +18,15 @@
 #include "base/mem.h"
 #include "base/sa.h"
 #include "leakcheck.h"
+#include "udp_ports.h"
 #include "media/media.h"
 #include "sip/sdp.h"
 
 static void conf_init(struct relay_conf *c, uint16_t n)
 {
-	uint16_t base = (uint16_t)(29000 + (getpid() % 300) * 12);
+	uint16_t base = udp_ports_free_window(n);
 
+	assert_int_not_equal(base, 0);
 	memset(c, 0, sizeof(*c));
 	c->port_lo = base;
 	c->port_hi = (uint16_t)(base + n - 1);
