@@ -52,8 +52,8 @@ static uint16_t udp_ports_free_window(uint16_t n)
 	uint32_t span = 10000, start = (uint32_t)(getpid() * 7919u) % span;
 
 	for (uint32_t tries = 0; tries < span / n; tries++) {
-		uint16_t base = (uint16_t)(20000 +
-					   ((start + tries * n) % (span - n)));
+		uint16_t base =
+			(uint16_t)(20000 + ((start + tries * n) % (span - n)));
 		uint16_t i;
 
 		base &= (uint16_t)~1u;
