@@ -368,10 +368,17 @@ static int decode_cseq(struct sip_msg *msg, const char **reasonp)
 		return fail(reasonp, "Malformed CSeq header", EBADMSG);
 	msg->cseq.num = num;
 	pl_set(&msg->cseq.method_name, m, (size_t)(e - m));
+	if (msg->req) {
+		/* the same bytes as the request's method: its id too */
+		if ((size_t)(e - m) != msg->method_name.l ||
+		    memcmp(m, msg->method_name.p, msg->method_name.l))
+			return fail(reasonp,
+				    "CSeq method does not match the request",
+				    EBADMSG);
+		msg->cseq.method = msg->method;
+		return 0;
+	}
 	msg->cseq.method = sip_method_from_pl(&msg->cseq.method_name);
-	if (msg->req && !pl_eq(&msg->cseq.method_name, &msg->method_name))
-		return fail(reasonp, "CSeq method does not match the request",
-			    EBADMSG);
 	return 0;
 }
 
