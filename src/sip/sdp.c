@@ -83,6 +83,23 @@ bool sdp_is_token(const struct pl *pl)
 #define MEM_IS(p, n, lit) \
 	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))
 
+/* Up to 19 DIGITs (no overflow check needed) as u64; false when a byte
+ * is no digit. */
+static inline bool dec_short(const struct pl *pl, uint64_t *vp)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < pl->l; i++) {
+		unsigned d = (unsigned char)pl->p[i] - '0';
+
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*vp = v;
+	return true;
+}
+
 /* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
 static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
 {
@@ -92,16 +109,9 @@ static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
 		return false;
 	if (pl->l <= 9) {
 		/* up to 9 digits cannot overflow: no check per digit */
-		uint32_t w = 0;
-
-		for (size_t i = 0; i < pl->l; i++) {
-			unsigned d = (unsigned char)pl->p[i] - '0';
-
-			if (d > 9)
-				return false;
-			w = w * 10 + d;
-		}
-		*vp = w;
+		if (!dec_short(pl, &v))
+			return false;
+		*vp = (uint32_t)v;
 		return true;
 	}
 	for (size_t i = 0; i < pl->l; i++) {
@@ -124,18 +134,8 @@ static inline bool dec_u64(const struct pl *pl, uint64_t *vp)
 
 	if (!pl->l)
 		return false;
-	if (pl->l <= 19) {
-		/* up to 19 digits cannot overflow: no check per digit */
-		for (size_t i = 0; i < pl->l; i++) {
-			unsigned d = (unsigned char)pl->p[i] - '0';
-
-			if (d > 9)
-				return false;
-			v = v * 10 + d;
-		}
-		*vp = v;
-		return true;
-	}
+	if (pl->l <= 19) /* cannot overflow: no check per digit */
+		return dec_short(pl, vp);
 	for (size_t i = 0; i < pl->l; i++) {
 		unsigned d = (unsigned char)pl->p[i] - '0';
 
