@@ -26,9 +26,17 @@ static inline int fail(const char **reasonp, const char *reason, int err)
 	return err;
 }
 
+/* The header array while it is filled: kept in locals (registers)
+ * rather than in msg, whose fields every store might alias. */
+struct hvec {
+	struct sip_hdr *v;
+	uint32_t n, cap;
+};
+
 /* Grow the header array past the inline slots (cold path); the
  * quick-access pointers set so far move with it. */
-static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
+static __attribute__((noinline)) int hdr_grow(struct sip_msg *msg,
+					      struct hvec *hv)
 {
 	const struct sip_hdr **quick[] = {
 		&msg->h_via,	 &msg->h_from,	 &msg->h_to,   &msg->h_callid,
@@ -37,46 +45,46 @@ static int hdr_grow(struct sip_msg *msg, uint32_t *capp)
 	};
 	enum { NQ = sizeof(quick) / sizeof(quick[0]) };
 	size_t at[NQ];
-	uint32_t ncap = *capp * 2;
+	uint32_t ncap = hv->cap * 2;
 	struct sip_hdr *n;
 
-	if (*capp >= SIP_MSG_MAX_HDRS)
+	if (hv->cap >= SIP_MSG_MAX_HDRS)
 		return EMSGSIZE;
 	if (ncap > SIP_MSG_MAX_HDRS)
 		ncap = SIP_MSG_MAX_HDRS;
 	for (size_t i = 0; i < NQ; i++)
-		at[i] = *quick[i] ? (size_t)(*quick[i] - msg->hdrs) : 0;
-	if (msg->hdrs == msg->inline_hdrs) {
+		at[i] = *quick[i] ? (size_t)(*quick[i] - hv->v) : 0;
+	if (hv->v == msg->inline_hdrs) {
 		n = mem_alloc(ncap * sizeof(*n), NULL);
 		if (n)
-			memcpy(n, msg->hdrs, msg->nhdrs * sizeof(*n));
+			memcpy(n, hv->v, hv->n * sizeof(*n));
 	} else {
-		n = mem_realloc(msg->hdrs, ncap * sizeof(*n));
+		n = mem_realloc(hv->v, ncap * sizeof(*n));
 	}
 	if (!n)
 		return ENOMEM;
 	for (size_t i = 0; i < NQ; i++)
 		if (*quick[i])
 			*quick[i] = n + at[i];
-	msg->hdrs = n;
-	*capp = ncap;
+	msg->hdrs = hv->v = n; /* owned from here, freed by msg_destroy */
+	hv->cap = ncap;
 	return 0;
 }
 
 /* Append one header value. */
-static inline int hdr_add(struct sip_msg *msg, uint32_t *capp,
+static inline int hdr_add(struct sip_msg *msg, struct hvec *hv,
 			  enum sip_hdr_id id, const char *ns, size_t nl,
 			  const char *vs, size_t vl, const char *ls, size_t ll)
 {
 	struct sip_hdr *h;
 
-	if (__builtin_expect(msg->nhdrs == *capp, 0)) {
-		int err = hdr_grow(msg, capp);
+	if (__builtin_expect(hv->n == hv->cap, 0)) {
+		int err = hdr_grow(msg, hv);
 
 		if (err)
 			return err;
 	}
-	h = &msg->hdrs[msg->nhdrs++];
+	h = &hv->v[hv->n++];
 	h->id = id;
 	msg->hdr_mask |= (uint64_t)1 << id;
 	h->name.p = ns;
@@ -113,7 +121,7 @@ static inline int list_err(int err, const char **reasonp)
 
 /* Add the element [s, q) of a list (q at its comma or at the value end);
  * returns the start of the next element, or NULL with *errp set. */
-static inline const char *list_elem(struct sip_msg *msg, uint32_t *capp,
+static inline const char *list_elem(struct sip_msg *msg, struct hvec *hv,
 				    enum sip_hdr_id id, const char *ns,
 				    size_t nl, const char *s, const char *q,
 				    const char *ve, const char *ls, size_t ll,
@@ -127,7 +135,7 @@ static inline const char *list_elem(struct sip_msg *msg, uint32_t *capp,
 			     EBADMSG);
 		return NULL;
 	}
-	err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(e - s), ls, ll);
+	err = hdr_add(msg, hv, id, ns, nl, s, (size_t)(e - s), ls, ll);
 	if (err) {
 		*errp = list_err(err, reasonp);
 		return NULL;
@@ -137,7 +145,7 @@ static inline const char *list_elem(struct sip_msg *msg, uint32_t *capp,
 
 /* Split a list value at top-level commas (outside quotes and <>). The
  * bytes up to end (past ve) may be read. */
-static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
+static int hdr_add_list(struct sip_msg *msg, struct hvec *hv,
 			enum sip_hdr_id id, const char *ns, size_t nl,
 			const char *vs, const char *ve, const char *ls,
 			size_t ll, const char *end, const char **reasonp)
@@ -164,7 +172,7 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 			m &= (1u << (ve - p)) - 1u;
 		for (; m; m &= m - 1) {
 			q = p + __builtin_ctz(m);
-			s = list_elem(msg, capp, id, ns, nl, s, q, ve, ls, ll,
+			s = list_elem(msg, hv, id, ns, nl, s, q, ve, ls, ll,
 				      &err, reasonp);
 			if (!s)
 				return err;
@@ -174,7 +182,7 @@ static int hdr_add_list(struct sip_msg *msg, uint32_t *capp,
 #endif
 	for (; p < ve; p++) {
 		if (*p == ',') {
-			s = list_elem(msg, capp, id, ns, nl, s, p, ve, ls, ll,
+			s = list_elem(msg, hv, id, ns, nl, s, p, ve, ls, ll,
 				      &err, reasonp);
 			if (!s)
 				return err;
@@ -203,7 +211,7 @@ general:
 			else
 				ang = true;
 		} else if (c == ',' && !ang) {
-			s = list_elem(msg, capp, id, ns, nl, s, q, ve, ls, ll,
+			s = list_elem(msg, hv, id, ns, nl, s, q, ve, ls, ll,
 				      &err, reasonp);
 			if (!s)
 				return err;
@@ -213,7 +221,7 @@ last:
 	if (s == ve)
 		return fail(reasonp, "Empty element in a header list",
 			    EBADMSG);
-	err = hdr_add(msg, capp, id, ns, nl, s, (size_t)(ve - s), ls, ll);
+	err = hdr_add(msg, hv, id, ns, nl, s, (size_t)(ve - s), ls, ll);
 	return err ? list_err(err, reasonp) : 0;
 }
 
@@ -363,10 +371,17 @@ static int decode_cseq(struct sip_msg *msg, const char **reasonp)
 		return fail(reasonp, "Malformed CSeq header", EBADMSG);
 	msg->cseq.num = num;
 	pl_set(&msg->cseq.method_name, m, (size_t)(e - m));
+	if (msg->req) {
+		/* the same bytes as the request's method: its id too */
+		if ((size_t)(e - m) != msg->method_name.l ||
+		    memcmp(m, msg->method_name.p, msg->method_name.l))
+			return fail(reasonp,
+				    "CSeq method does not match the request",
+				    EBADMSG);
+		msg->cseq.method = msg->method;
+		return 0;
+	}
 	msg->cseq.method = sip_method_from_pl(&msg->cseq.method_name);
-	if (msg->req && !pl_eq(&msg->cseq.method_name, &msg->method_name))
-		return fail(reasonp, "CSeq method does not match the request",
-			    EBADMSG);
 	return 0;
 }
 
@@ -479,7 +494,7 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		      bool stream, enum sip_hdr_id *dupp, const char **bodyp,
 		      const char **reasonp)
 {
-	uint32_t cap = SIP_MSG_INLINE_HDRS;
+	struct hvec hv = {.v = msg->hdrs, .n = 0, .cap = SIP_MSG_INLINE_HDRS};
 	int err;
 
 	for (;;) {
@@ -554,23 +569,24 @@ static int split_hdrs(struct sip_msg *msg, const char *p, const char *e,
 		if (id == SIP_HDR_OTHER &&
 		    (n == ls || sc_span(ls, n, SC_TOKEN) != n))
 			return fail(reasonp, "Malformed header name", EBADMSG);
-		index_note(msg, id, msg->hdrs + msg->nhdrs, dupp);
+		index_note(msg, id, hv.v + hv.n, dupp);
 		vs = sc_ws(c + 1, le);
 		ve = trim_end(vs, le);
 		if (((sip_hdr_list_mask >> id) & 1) && ve > vs) {
-			err = hdr_add_list(msg, &cap, id, ls, name.l, vs, ve,
+			err = hdr_add_list(msg, &hv, id, ls, name.l, vs, ve,
 					   ls, (size_t)(le - ls), e, reasonp);
 			if (err)
 				return err;
 			continue;
 		}
-		err = hdr_add(msg, &cap, id, ls, name.l, vs, (size_t)(ve - vs),
+		err = hdr_add(msg, &hv, id, ls, name.l, vs, (size_t)(ve - vs),
 			      ls, (size_t)(le - ls));
 		if (err == EMSGSIZE)
 			return fail(reasonp, "Too many headers", err);
 		if (err)
 			return fail(reasonp, "Out of memory", err);
 	}
+	msg->nhdrs = hv.n;
 	*bodyp = p;
 	return 0;
 }

@@ -103,17 +103,17 @@ const char *sip_scan_port(const char *p, const char *e, bool lws,
 		return p;
 	}
 	q = lws ? sc_ws(q + 1, e) : q + 1;
-	/* 1 to 5 digits, at most 65535 */
-	for (d = q; d < e; d++) {
+	/* 1 to 5 digits, at most 65535: up to 5 without a count check,
+	 * then a sixth digit is an error */
+	for (d = q; d < (e - q > 5 ? q + 5 : e); d++) {
 		uint32_t dg = (uint32_t)(unsigned char)*d - '0';
 
 		if (dg > 9)
 			break;
-		if (d - q == 5)
-			return NULL;
 		v = v * 10 + dg;
 	}
-	if (d == q || v > 65535)
+	if (d == q || v > 65535 ||
+	    (d < e && (uint32_t)(unsigned char)*d - '0' <= 9))
 		return NULL;
 	*portp = (uint16_t)v;
 	return d;

@@ -83,6 +83,23 @@ bool sdp_is_token(const struct pl *pl)
 #define MEM_IS(p, n, lit) \
 	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))
 
+/* Up to 19 DIGITs (no overflow check needed) as u64; false when a byte
+ * is no digit. */
+static inline bool dec_short(const struct pl *pl, uint64_t *vp)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < pl->l; i++) {
+		unsigned d = (unsigned char)pl->p[i] - '0';
+
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*vp = v;
+	return true;
+}
+
 /* 1*DIGIT as u32; false if empty, not digits or over UINT32_MAX. */
 static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
 {
@@ -90,6 +107,13 @@ static inline bool dec_u32(const struct pl *pl, uint32_t *vp)
 
 	if (!pl->l)
 		return false;
+	if (pl->l <= 9) {
+		/* up to 9 digits cannot overflow: no check per digit */
+		if (!dec_short(pl, &v))
+			return false;
+		*vp = (uint32_t)v;
+		return true;
+	}
 	for (size_t i = 0; i < pl->l; i++) {
 		unsigned d = (unsigned char)pl->p[i] - '0';
 
@@ -110,6 +134,8 @@ static inline bool dec_u64(const struct pl *pl, uint64_t *vp)
 
 	if (!pl->l)
 		return false;
+	if (pl->l <= 19) /* cannot overflow: no check per digit */
+		return dec_short(pl, vp);
 	for (size_t i = 0; i < pl->l; i++) {
 		unsigned d = (unsigned char)pl->p[i] - '0';
 
@@ -168,8 +194,7 @@ static inline bool field(const char **pp, const char *e, struct pl *f)
 	*pp = p;
 	if (p == e)
 		return false;
-	for (q = p + 1; q < e && !is_sp(*q); q++)
-		;
+	q = span(p + 1, e, CT_NSP);
 	f->p = p;
 	f->l = (size_t)(q - p);
 	*pp = q;
@@ -597,9 +622,6 @@ static int dec_media(struct dec *d, const char *v, const char *e)
 			FAIL(d, "Too many formats on m= line");
 		fmt = &m->fmts[m->nfmts];
 		if (m->rtp) {
-			const char *name;
-			uint32_t srate;
-
 			if (!dec_u32(&f, &n) || n > SDP_MAX_PT) {
 				if (!is_token(f.p, f.l))
 					FAIL(d, "Malformed m= format");
@@ -608,21 +630,22 @@ static int dec_media(struct dec *d, const char *v, const char *e)
 			if ((seen[n >> 6] >> (n & 63)) & 1)
 				FAIL(d, "Duplicate payload type");
 			seen[n >> 6] |= 1ULL << (n & 63);
-			memset(fmt, 0, sizeof(*fmt));
-			fmt->pt = (int)n;
-			if (sdp_static_pt(fmt->pt, &name, &srate)) {
+			*fmt = (struct sdp_fmt){
+				.id = f, .pt = (int)n, .channels = 1};
+			if (n < SDP_STATIC_PTS && sdp_static_pts[n].name) {
+				const struct sdp_static_pt *sp =
+					&sdp_static_pts[n];
+
 				fmt->known = true;
-				pl_set_str(&fmt->name, name);
-				fmt->srate = srate;
+				pl_set(&fmt->name, sp->name, sp->len);
+				fmt->srate = sp->srate;
 			}
 		} else {
 			if (!is_token(f.p, f.l))
 				FAIL(d, "Malformed m= format");
-			memset(fmt, 0, sizeof(*fmt));
-			fmt->pt = -1;
+			*fmt = (struct sdp_fmt){
+				.id = f, .pt = -1, .channels = 1};
 		}
-		fmt->id = f;
-		fmt->channels = 1;
 		m->nfmts++;
 	}
 	if (!m->nfmts)
@@ -663,9 +686,17 @@ static inline struct sdp_fmt *fmt_by_id(struct sdp_media *m, const char *id,
 static inline const char *digits_u32(const char *p, const char *e,
 				     uint32_t *vp)
 {
-	const char *s = p;
+	const char *s = p, *fast = e - p > 9 ? p + 9 : e;
 	uint64_t v = 0;
 
+	/* the first 9 digits cannot overflow: no check for them */
+	for (; p < fast; p++) {
+		unsigned dg = (unsigned char)*p - '0';
+
+		if (dg > 9)
+			goto out;
+		v = v * 10 + dg;
+	}
 	for (; p < e; p++) {
 		unsigned dg = (unsigned char)*p - '0';
 
@@ -675,6 +706,7 @@ static inline const char *digits_u32(const char *p, const char *e,
 		if (v > UINT32_MAX)
 			return NULL;
 	}
+out:
 	if (p == s)
 		return NULL;
 	*vp = (uint32_t)v;

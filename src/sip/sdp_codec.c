@@ -4,48 +4,39 @@
 
 #include <stddef.h>
 
-struct static_pt {
-	const char *name;
-	uint32_t srate;
-};
+#include "sip/sdp_int.h"
+
+#define SPT(n, r)                                           \
+	{                                                   \
+		.name = n, .len = sizeof(n) - 1, .srate = r \
+	}
 
 /* RFC 3551 §6, table 4 and 5 (assigned static payload types). */
-static const struct static_pt static_pts[35] = {
-	[0] = {.name = "PCMU", .srate = 8000},
-	[3] = {.name = "GSM", .srate = 8000},
-	[4] = {.name = "G723", .srate = 8000},
-	[5] = {.name = "DVI4", .srate = 8000},
-	[6] = {.name = "DVI4", .srate = 16000},
-	[7] = {.name = "LPC", .srate = 8000},
-	[8] = {.name = "PCMA", .srate = 8000},
-	[9] = {.name = "G722", .srate = 8000},
-	[10] = {.name = "L16", .srate = 44100},
-	[11] = {.name = "L16", .srate = 44100},
-	[12] = {.name = "QCELP", .srate = 8000},
-	[13] = {.name = "CN", .srate = 8000},
-	[14] = {.name = "MPA", .srate = 90000},
-	[15] = {.name = "G728", .srate = 8000},
-	[16] = {.name = "DVI4", .srate = 11025},
-	[17] = {.name = "DVI4", .srate = 22050},
-	[18] = {.name = "G729", .srate = 8000},
-	[25] = {.name = "CelB", .srate = 90000},
-	[26] = {.name = "JPEG", .srate = 90000},
-	[28] = {.name = "nv", .srate = 90000},
-	[31] = {.name = "H261", .srate = 90000},
-	[32] = {.name = "MPV", .srate = 90000},
-	[33] = {.name = "MP2T", .srate = 90000},
-	[34] = {.name = "H263", .srate = 90000},
+const struct sdp_static_pt sdp_static_pts[SDP_STATIC_PTS] = {
+	[0] = SPT("PCMU", 8000),   [3] = SPT("GSM", 8000),
+	[4] = SPT("G723", 8000),   [5] = SPT("DVI4", 8000),
+	[6] = SPT("DVI4", 16000),  [7] = SPT("LPC", 8000),
+	[8] = SPT("PCMA", 8000),   [9] = SPT("G722", 8000),
+	[10] = SPT("L16", 44100),  [11] = SPT("L16", 44100),
+	[12] = SPT("QCELP", 8000), [13] = SPT("CN", 8000),
+	[14] = SPT("MPA", 90000),  [15] = SPT("G728", 8000),
+	[16] = SPT("DVI4", 11025), [17] = SPT("DVI4", 22050),
+	[18] = SPT("G729", 8000),  [25] = SPT("CelB", 90000),
+	[26] = SPT("JPEG", 90000), [28] = SPT("nv", 90000),
+	[31] = SPT("H261", 90000), [32] = SPT("MPV", 90000),
+	[33] = SPT("MP2T", 90000), [34] = SPT("H263", 90000),
 };
+
+#undef SPT
 
 bool sdp_static_pt(int pt, const char **namep, uint32_t *sratep)
 {
-	if (pt < 0 || (size_t)pt >= sizeof(static_pts) / sizeof(*static_pts) ||
-	    !static_pts[pt].name)
+	if (pt < 0 || pt >= SDP_STATIC_PTS || !sdp_static_pts[pt].name)
 		return false;
 	if (namep)
-		*namep = static_pts[pt].name;
+		*namep = sdp_static_pts[pt].name;
 	if (sratep)
-		*sratep = static_pts[pt].srate;
+		*sratep = sdp_static_pts[pt].srate;
 	return true;
 }
 

@@ -3,8 +3,21 @@
 #define TRUNKD_SIP_SDP_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/pl.h"
+
+/* The RFC 3551 static payload types (sdp_codec.c): name (NULL for an
+ * unassigned pt), its length, clock rate. */
+enum { SDP_STATIC_PTS = 35 };
+
+struct sdp_static_pt {
+	const char *name;
+	uint8_t len;
+	uint32_t srate;
+};
+
+extern const struct sdp_static_pt sdp_static_pts[SDP_STATIC_PTS];
 
 /* Next line of rest (up to LF, without CR LF); advances rest. False at
  * the end. */

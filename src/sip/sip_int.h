@@ -145,7 +145,46 @@ static inline bool sc_caseeq(const char *p, size_t n, const char *lit,
 	return true;
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Byte i of the literal lit in a little-endian word, and its 0x20 bit
+ * when it is a lowercase letter (0 past the end); constants for a
+ * literal. */
+#define SC_LB_(lit, i)                                               \
+	((i) < sizeof(lit) - 1                                       \
+		 ? (uint64_t)(unsigned char)(lit)[(i) % sizeof(lit)] \
+			   << (8 * (i))                              \
+		 : 0)
+#define SC_LM_(lit, i)                                               \
+	((i) < sizeof(lit) - 1 && (lit)[(i) % sizeof(lit)] >= 'a' && \
+			 (lit)[(i) % sizeof(lit)] <= 'z'             \
+		 ? 0x20ULL << (8 * (i))                              \
+		 : 0)
+#define SC_LW_(lit, f)                                               \
+	(f(lit, 0) | f(lit, 1) | f(lit, 2) | f(lit, 3) | f(lit, 4) | \
+	 f(lit, 5) | f(lit, 6) | f(lit, 7))
+
+/* sc_caseeq() of a literal of up to 8 bytes as one word compare: a byte
+ * ORed with 0x20 equals a lowercase letter only when it is that letter
+ * in either case; the other bytes compare exactly. */
+static inline bool sc_caseeq_w(const char *p, size_t n, size_t litlen,
+			       uint64_t lit, uint64_t mask)
+{
+	uint64_t w = 0;
+
+	if (n != litlen)
+		return false;
+	memcpy(&w, p, litlen < 8 ? litlen : 8);
+	return (w | mask) == lit;
+}
+
+#define SC_CASEEQ(p, n, lit)                                             \
+	(sizeof(lit) - 1 <= 8                                            \
+		 ? sc_caseeq_w((p), (n), sizeof(lit) - 1,                \
+			       SC_LW_(lit, SC_LB_), SC_LW_(lit, SC_LM_)) \
+		 : sc_caseeq((p), (n), (lit), sizeof(lit) - 1))
+#else
 #define SC_CASEEQ(p, n, lit) sc_caseeq((p), (n), (lit), sizeof(lit) - 1)
+#endif
 
 /* First byte c in [p, e), or NULL: memchr() for the short distances of
  * a header or SDP line, 16 bytes per step inline (no call) while 16 can

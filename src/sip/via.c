@@ -109,8 +109,18 @@ int sip_via_decode_in(struct sip_via *vp, const struct pl *pl)
 	v->ttl = -1;
 	pl_set(&v->raw, p, (size_t)(e - p));
 
-	/* sent-protocol = name SLASH version SLASH transport */
+	/* sent-protocol = name SLASH version SLASH transport; the usual
+	 * "SIP/2.0/" (no LWS) compared as one word first */
 	s = p;
+	if (e - p > 8 && !memcmp(p, "SIP/2.0/", 8)) {
+		t = sc_span(p + 8, e, SC_TOKEN);
+		if (t > p + 8) { /* else LWS after the '/': general path */
+			pl_set(&v->tp_pl, p + 8, (size_t)(t - p - 8));
+			v->tp = tp_of(p + 8, (size_t)(t - p - 8));
+			s = t;
+			goto sent_by;
+		}
+	}
 	for (int i = 0; i < 3; i++) {
 		if (i) {
 			q = sc_ws(s, e);
@@ -127,6 +137,7 @@ int sip_via_decode_in(struct sip_via *vp, const struct pl *pl)
 		}
 		s = t;
 	}
+sent_by:
 	pl_set(&v->proto, p, (size_t)(s - p));
 
 	/* LWS sent-by */

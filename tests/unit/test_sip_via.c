@@ -52,6 +52,13 @@ static void test_via(void **state)
 			 0);
 	assert_int_equal(v.tp, SIP_TP_TCP);
 	assert_true(pl_eq_str(&v.branch, "z9hG4bK9ikj8"));
+	/* "SIP/2.0/" as one word, then LWS before the transport */
+	assert_int_equal(dec(&v, "SIP/2.0/ tls h.example.com"), 0);
+	assert_int_equal(v.tp, SIP_TP_TLS);
+	assert_true(pl_eq_str(&v.proto, "SIP/2.0/ tls"));
+	assert_true(pl_eq_str(&v.host, "h.example.com"));
+	assert_int_equal(dec(&v, "SIP/2.0/"), EBADMSG);
+	assert_int_equal(dec(&v, "SIP/2.0/UDP"), EBADMSG);
 
 	/* IPv6 (RFC 5118) */
 	assert_int_equal(dec(&v, "SIP/2.0/TCP [2001:db8::9:1]:6050;"
