@@ -18,34 +18,9 @@
 #include "base/mem.h"
 #include "base/sa.h"
 #include "leakcheck.h"
-#include "udp_ports.h"
+#include "relay_fixture.h"
 #include "media/media.h"
 #include "sip/sdp.h"
-
-static void conf_init(struct relay_conf *c, uint16_t n)
-{
-	uint16_t base = udp_ports_free_window(n);
-
-	assert_int_not_equal(base, 0);
-	memset(c, 0, sizeof(*c));
-	c->port_lo = base;
-	c->port_hi = (uint16_t)(base + n - 1);
-	assert_int_equal(sa_parse(&c->addr4, "127.0.0.1", 0), 0);
-	assert_int_equal(sa_parse(&c->addr6, "::1", 0), 0);
-}
-
-static int ep_open(const char *host, struct sockaddr_storage *sa)
-{
-	socklen_t len = sizeof(*sa);
-	int fd;
-
-	assert_int_equal(sa_parse(sa, host, 0), 0);
-	fd = socket(sa->ss_family, SOCK_DGRAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)sa, sa_len(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)sa, &len), 0);
-	return fd;
-}
 
 static bool relay_ok(int fd, const struct sockaddr_storage *to, int rfd,
 		     uint8_t tag)
