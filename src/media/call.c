@@ -17,7 +17,7 @@ static bool af_ok(int af)
 /* Close media m (returns its ports) and free it. [L] */
 static void media_close(struct relay *r, struct relay_media *m)
 {
-	relay_pair_close(r, m->pair);
+	relay_pair_release(r, m->pair);
 	mem_deref(m);
 }
 

@@ -135,7 +135,7 @@ int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
 		    uint32_t *pairp);
 /* Release the pair: its sockets stay open (warm) and are reused after
  * conf.port_rest_ms, or closed when too many are warm. */
-void relay_pair_close(struct relay *r, uint32_t pair);
+void relay_pair_release(struct relay *r, uint32_t pair);
 
 /* check.c */
 /* Run the timeout and one-way checks over every call at now. [L] */

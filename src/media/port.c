@@ -274,7 +274,7 @@ int relay_pair_open(struct relay *r, struct sockaddr_storage *local,
 	return 0;
 }
 
-void relay_pair_close(struct relay *r, uint32_t pair)
+void relay_pair_release(struct relay *r, uint32_t pair)
 {
 	struct relay_pair *p;
 

@@ -716,7 +716,7 @@ static void test_media_port_warm_reuse(void **state)
 	assert_int_equal(sa_parse(&dst, "127.0.0.1", p0), 0);
 	ep_send(fa, &dst, 1);
 	for (i = 0; i < 200 && relay_ports_idle_dropped(r) < 1; i++)
-		usleep(5000);
+		sleep_ms(5);
 	assert_int_equal(relay_ports_idle_dropped(r), 1);
 
 	/* resting: c1 gets cold pairs */
@@ -728,7 +728,7 @@ static void test_media_port_warm_reuse(void **state)
 	assert_int_equal(relay_ports_warm(r), 4);
 
 	/* rested: c2 gets c0's pairs back, no socket opened */
-	usleep(150 * 1000);
+	sleep_ms(150);
 	fds = fds_open();
 	p2 = call_open(r, &call, "c2");
 	assert_int_equal(p2, p0);
