@@ -680,27 +680,23 @@ struct snapshot_pub {
 	struct snapshot *cur; /* owned ref */
 };
 
+/* Rebuilds when the store's generation moved past the current snapshot's.
+ * It sleeps until the store's change handler (pub_changed) or a kick
+ * signals: an idle trunkd does not wake for it. The generation is compared
+ * under mtx, and the handler signals under mtx, so no change is missed
+ * between the comparison and the wait. */
 static void *pub_thread(void *arg)
 {
 	struct snapshot_pub *pub = arg;
 
 	pthread_mutex_lock(&pub->mtx);
 	while (!pub->stop) {
-		struct timespec ts;
 		struct snapshot *ns = NULL, *old;
-		uint64_t gen = pub->cur->generation;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 50 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&pub->cond, &pub->mtx, &ts);
-		if (pub->stop)
-			break;
-		if (store_generation(pub->st) == gen)
+		if (store_generation(pub->st) == pub->cur->generation) {
+			pthread_cond_wait(&pub->cond, &pub->mtx);
 			continue;
+		}
 		pthread_mutex_unlock(&pub->mtx);
 		if (snapshot_build(&ns, pub->st))
 			log_warn("snapshot: rebuild failed; keeping the old");
@@ -709,16 +705,29 @@ static void *pub_thread(void *arg)
 			old = pub->cur;
 			pub->cur = ns;
 			mem_deref(old);
+		} else if (!pub->stop) {
+			/* retry later rather than spin on a failing build */
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&pub->cond, &pub->mtx, &ts);
 		}
 	}
 	pthread_mutex_unlock(&pub->mtx);
 	return NULL;
 }
 
+static void pub_changed(void *arg)
+{
+	snapshot_pub_kick(arg);
+}
+
 static void pub_destroy(void *arg)
 {
 	struct snapshot_pub *pub = arg;
 
+	store_on_change(pub->st, NULL, NULL);
 	if (pub->running) {
 		pthread_mutex_lock(&pub->mtx);
 		pub->stop = true;
@@ -752,6 +761,7 @@ int snapshot_pub_start(struct snapshot_pub **pubp, struct store *st)
 	if (err)
 		goto out;
 	pub->running = true;
+	store_on_change(st, pub_changed, pub);
 out:
 	if (err)
 		mem_deref(pub);

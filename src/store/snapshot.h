@@ -4,9 +4,10 @@
  * in it changes after it is published. The SIP loop takes a reference with
  * snapshot_get() when a call starts and keeps it for the call's lifetime
  * (mem_deref() when done), so calls in progress keep the configuration they
- * started with. A publisher thread rebuilds a new snapshot within ~50 ms of
- * a committed configuration write (store_generation() changes) and swaps
- * the current pointer under a mutex.
+ * started with. A publisher thread rebuilds a new snapshot as soon as a
+ * configuration write is committed (the store's change handler wakes it;
+ * store_generation() tells it is stale) and swaps the current pointer
+ * under a mutex. It sleeps while nothing changes.
  *
  * All strings point into rows the snapshot holds; all arrays are owned.
  * Domain names and phone numbers are stored as the API validated them

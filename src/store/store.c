@@ -27,6 +27,13 @@ static bool is_config_table(const char *table)
 	return strcmp(table, "alerts") != 0;
 }
 
+static void generation_grow(struct store *st)
+{
+	atomic_fetch_add(&st->generation, 1);
+	if (st->on_change)
+		st->on_change(st->change_arg);
+}
+
 static void bump(struct store *st, const char *table)
 {
 	if (!is_config_table(table))
@@ -34,7 +41,7 @@ static void bump(struct store *st, const char *table)
 	if (st->in_tx)
 		st->tx_dirty = true;
 	else
-		atomic_fetch_add(&st->generation, 1);
+		generation_grow(st);
 }
 
 int store_insert(struct store *st, const char *table,
@@ -176,7 +183,7 @@ int store_tx_commit(struct store *st)
 	if (err)
 		st->ops->tx_rollback(st);
 	else if (st->tx_dirty)
-		atomic_fetch_add(&st->generation, 1);
+		generation_grow(st);
 	st->in_tx = false;
 	st->tx_dirty = false;
 	pthread_mutex_unlock(&st->lock);
@@ -196,6 +203,16 @@ void store_tx_rollback(struct store *st)
 uint64_t store_generation(struct store *st)
 {
 	return st ? atomic_load(&st->generation) : 0;
+}
+
+void store_on_change(struct store *st, store_change_h *h, void *arg)
+{
+	if (!st)
+		return;
+	pthread_mutex_lock(&st->lock);
+	st->on_change = h;
+	st->change_arg = arg;
+	pthread_mutex_unlock(&st->lock);
 }
 
 /* ---- rows ---- */

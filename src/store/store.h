@@ -169,6 +169,15 @@ void store_tx_rollback(struct store *st);
  * rebuilds when it changes. */
 uint64_t store_generation(struct store *st);
 
+/* Called right after the generation grows, on the writing thread, with
+ * the store held: it must not call back into the store (signal a thread
+ * instead). */
+typedef void(store_change_h)(void *arg);
+
+/* Install (h NULL: remove) the one change handler. Once this returns, a
+ * removed handler is no longer running nor called. */
+void store_on_change(struct store *st, store_change_h *h, void *arg);
+
 /* ---- Backends -------------------------------------------------------- */
 
 struct store_ops {

@@ -14,6 +14,8 @@ struct store {
 	bool in_tx;	      /* a store_tx_begin() is open */
 	bool tx_dirty;	      /* the open tx wrote configuration */
 	_Atomic uint64_t generation;
+	store_change_h *on_change; /* guarded by lock */
+	void *change_arg;
 };
 
 /* Identifier check for table and column names: [a-z0-9_]+. */

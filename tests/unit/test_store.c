@@ -130,6 +130,47 @@ static void test_tx_rollback(void **state)
 	mem_deref(st);
 }
 
+static void count_change(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* The change handler runs once per committed configuration write: once
+ * for a transaction, never for a rollback or the alerts table, and not
+ * after it was removed. */
+static void test_on_change(void **state)
+{
+	struct store *st = open_db();
+	struct store_alert a;
+	int n = 0;
+
+	(void)state;
+	store_on_change(st, count_change, &n);
+	add_trunk(st, "TK00000000000000000000000000000005", "e.example");
+	assert_int_equal(n, 1);
+	assert_int_equal(store_tx_begin(st), 0);
+	add_trunk(st, "TK00000000000000000000000000000006", "f.example");
+	add_trunk(st, "TK00000000000000000000000000000007", "g.example");
+	assert_int_equal(n, 1);
+	assert_int_equal(store_tx_commit(st), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_tx_begin(st), 0);
+	add_trunk(st, "TK00000000000000000000000000000008", "h.example");
+	store_tx_rollback(st);
+	assert_int_equal(n, 2);
+	memset(&a, 0, sizeof(a));
+	a.account_sid = ACC;
+	a.error_code = "32201";
+	a.log_level = "error";
+	a.date_created = 1000;
+	assert_int_equal(store_alerts_insert(st, &a, 1), 0);
+	assert_int_equal(n, 2);
+	store_on_change(st, NULL, NULL);
+	add_trunk(st, "TK00000000000000000000000000000009", "i.example");
+	assert_int_equal(n, 2);
+	mem_deref(st);
+}
+
 static void test_alerts(void **state)
 {
 	struct store *st = open_db();
@@ -272,6 +313,7 @@ int main(void)
 		LEAKCHECK_TEST(test_migrations),
 		LEAKCHECK_TEST(test_crud_and_constraints),
 		LEAKCHECK_TEST(test_tx_rollback),
+		LEAKCHECK_TEST(test_on_change),
 		LEAKCHECK_TEST(test_alerts),
 		LEAKCHECK_TEST(test_snapshot_publish),
 		LEAKCHECK_TEST(test_validators),
