@@ -158,16 +158,11 @@ int64_t b2bua_wall_ms(const struct b2bua *b);
 int call_reply(struct call *c, struct leg *l, struct tsx *st, uint16_t scode,
 	       const char *reason, const char *hdrs, const char *ctype,
 	       const struct pl *body);
-/* Record a message in c's trace (nothing once the call ended): len bytes
- * at msg inside buffer mb, kept by reference (trace_add_ref()). */
+/* Record a message in c's trace (nothing once the call ended). */
 void call_trace(struct call *c, char leg, bool sent,
 		const struct sockaddr_storage *src,
-		const struct sockaddr_storage *dst, struct buf *mb,
-		const char *msg, size_t len);
-/* call_trace() of a whole printed message. */
-void call_trace_buf(struct call *c, char leg, bool sent,
-		    const struct sockaddr_storage *src,
-		    const struct sockaddr_storage *dst, struct buf *mb);
+		const struct sockaddr_storage *dst, const char *msg,
+		size_t len);
 /* Record msg received on leg l (rx NULL: a response, from the leg's
  * next hop). */
 void call_trace_rx(struct call *c, struct leg *l, struct sip_msg *msg,

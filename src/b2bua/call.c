@@ -238,8 +238,7 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->a_srcsa = rx->src;
 	list_init(&c->xreqs);
 	trace_init(&c->trace, 0, 0);
-	call_trace(c, 'A', false, &rx->src, &rx->dst, msg->mb, msg->raw.p,
-		   msg->raw.l);
+	call_trace(c, 'A', false, &rx->src, &rx->dst, msg->raw.p, msg->raw.l);
 	c->a.call = c;
 	c->a.side = 'A';
 	c->bl.call = c;
@@ -324,8 +323,8 @@ int call_send_request(struct call *c, struct leg *l, const char *method,
 				   branch, c->maxfwd > 0 ? c->maxfwd : 70,
 				   hdrs, ctype, body);
 	if (!err)
-		call_trace_buf(c, l->side, true, &c->b->laddr, &l->dlg.dst,
-			       mb);
+		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
+			   (const char *)mb->data, mb->end);
 	/* printed here: the transaction need not parse it again */
 	pl_set_str(&mp, method);
 	mid = sip_method_from_pl(&mp);
@@ -359,8 +358,8 @@ int call_send_ack(struct call *c, struct leg *l, uint32_t cseq,
 	err = dialog_request_print(mb, &l->dlg, "ACK", cseq, c->b->hostport,
 				   branch, 70, NULL, ctype, body);
 	if (!err)
-		call_trace_buf(c, l->side, true, &c->b->laddr, &l->dlg.dst,
-			       mb);
+		call_trace(c, l->side, true, &c->b->laddr, &l->dlg.dst,
+			   (const char *)mb->data, mb->end);
 	if (!err)
 		err = sip_transp_send(c->b->tp, l->dlg.tp,
 				      (struct sockaddr *)&l->dlg.dst,

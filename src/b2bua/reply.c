@@ -16,22 +16,13 @@ int64_t b2bua_wall_ms(const struct b2bua *b)
 
 void call_trace(struct call *c, char leg, bool sent,
 		const struct sockaddr_storage *src,
-		const struct sockaddr_storage *dst, struct buf *mb,
-		const char *msg, size_t len)
+		const struct sockaddr_storage *dst, const char *msg,
+		size_t len)
 {
-	if (!c || c->state == CALL_ENDED || !mb || !msg)
+	if (!c || c->state == CALL_ENDED || !msg)
 		return;
-	(void)trace_add_ref(&c->trace, b2bua_wall_ms(c->b), leg, sent, src,
-			    dst, mb, msg, len);
-}
-
-void call_trace_buf(struct call *c, char leg, bool sent,
-		    const struct sockaddr_storage *src,
-		    const struct sockaddr_storage *dst, struct buf *mb)
-{
-	if (mb)
-		call_trace(c, leg, sent, src, dst, mb, (const char *)mb->data,
-			   mb->end);
+	(void)trace_add(&c->trace, b2bua_wall_ms(c->b), leg, sent, src, dst,
+			msg, len);
 }
 
 void call_trace_rx(struct call *c, struct leg *l, struct sip_msg *msg,
@@ -40,8 +31,7 @@ void call_trace_rx(struct call *c, struct leg *l, struct sip_msg *msg,
 	if (!msg)
 		return;
 	call_trace(c, l->side, false, rx ? &rx->src : &l->dlg.dst,
-		   rx ? &rx->dst : &c->b->laddr, msg->mb, msg->raw.p,
-		   msg->raw.l);
+		   rx ? &rx->dst : &c->b->laddr, msg->raw.p, msg->raw.l);
 }
 
 int call_reply(struct call *c, struct leg *l, struct tsx *st, uint16_t scode,
@@ -57,8 +47,9 @@ int call_reply(struct call *c, struct leg *l, struct tsx *st, uint16_t scode,
 		return tsx_reply(st, scode, reason, hdrs, ctype, body);
 	err = tsx_reply_buf(st, scode, mb);
 	if (!err && c && l)
-		call_trace_buf(c, l->side, true, rx ? &rx->dst : NULL,
-			       rx ? &rx->src : NULL, mb);
+		call_trace(c, l->side, true, rx ? &rx->dst : NULL,
+			   rx ? &rx->src : NULL, (const char *)mb->data,
+			   mb->end);
 	mem_deref(mb);
 	return err;
 }

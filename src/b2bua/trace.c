@@ -22,9 +22,7 @@ struct trace_ent {
 	bool sent;
 	union trace_sa src, dst;
 	size_t len;
-	const char *msg; /* len bytes: in owner, or in copy[] */
-	void *owner;	 /* ref: the block holding msg; NULL: copied */
-	char copy[];	 /* trace_add(): len bytes, NUL-terminated */
+	char msg[]; /* len bytes, NUL-terminated */
 };
 
 static void ent_destroy(void *arg)
@@ -32,7 +30,6 @@ static void ent_destroy(void *arg)
 	struct trace_ent *e = arg;
 
 	list_unlink(&e->le);
-	mem_deref(e->owner);
 }
 
 void trace_init(struct sip_trace *t, uint32_t max_n, size_t max_bytes)
@@ -84,32 +81,6 @@ static void addr_str(char *buf, const union trace_sa *a)
 		buf[0] = '\0';
 }
 
-/* A new entry, evicting first so that it fits; room: bytes to copy. */
-static struct trace_ent *ent_add(struct sip_trace *t, int64_t time_ms,
-				 char leg, bool sent,
-				 const struct sockaddr_storage *src,
-				 const struct sockaddr_storage *dst,
-				 size_t len, size_t room)
-{
-	struct trace_ent *e;
-
-	evict(t, len ? len : 1);
-	e = mem_alloc(sizeof(*e) + room, ent_destroy);
-	if (!e)
-		return NULL;
-	memset(e, 0, sizeof(*e));
-	e->time_ms = time_ms;
-	e->leg = leg;
-	e->sent = sent;
-	addr_keep(&e->src, src);
-	addr_keep(&e->dst, dst);
-	e->len = len;
-	list_append(&t->ents, &e->le, e);
-	t->n++;
-	t->bytes += len;
-	return e;
-}
-
 int trace_add(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
 	      const struct sockaddr_storage *src,
 	      const struct sockaddr_storage *dst, const char *msg, size_t len)
@@ -120,31 +91,22 @@ int trace_add(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
 		return EINVAL;
 	if (len > t->max_bytes)
 		len = t->max_bytes;
-	e = ent_add(t, time_ms, leg, sent, src, dst, len, len + 1);
+	evict(t, len ? len : 1);
+	e = mem_alloc(sizeof(*e) + len + 1, ent_destroy);
 	if (!e)
 		return ENOMEM;
-	memcpy(e->copy, msg, len);
-	e->copy[len] = '\0';
-	e->msg = e->copy;
-	return 0;
-}
-
-int trace_add_ref(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
-		  const struct sockaddr_storage *src,
-		  const struct sockaddr_storage *dst, void *owner,
-		  const char *msg, size_t len)
-{
-	struct trace_ent *e;
-
-	if (!t || !owner || !msg || !t->max_n)
-		return EINVAL;
-	if (len > t->max_bytes)
-		len = t->max_bytes;
-	e = ent_add(t, time_ms, leg, sent, src, dst, len, 0);
-	if (!e)
-		return ENOMEM;
-	e->owner = mem_ref(owner);
-	e->msg = msg;
+	memset(e, 0, sizeof(*e));
+	e->time_ms = time_ms;
+	e->leg = leg;
+	e->sent = sent;
+	addr_keep(&e->src, src);
+	addr_keep(&e->dst, dst);
+	e->len = len;
+	memcpy(e->msg, msg, len);
+	e->msg[len] = '\0';
+	list_append(&t->ents, &e->le, e);
+	t->n++;
+	t->bytes += len;
 	return 0;
 }
 

@@ -5,10 +5,7 @@
  * Bounds: at most max_n messages and max_bytes of message text; adding
  * past either evicts the oldest messages, except the first one recorded
  * (the initial INVITE), which is pinned. A message longer than max_bytes
- * is cut. Messages the trunk already holds in a buffer are recorded by
- * reference (trace_add_ref): a call records a dozen messages, and copying
- * them cost more than anything else the trace does. B2BUA-internal;
- * single-threaded.
+ * is cut. B2BUA-internal; single-threaded.
  */
 #ifndef TRUNKD_B2BUA_TRACE_H
 #define TRUNKD_B2BUA_TRACE_H
@@ -46,15 +43,6 @@ void trace_reset(struct sip_trace *t);
 int trace_add(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
 	      const struct sockaddr_storage *src,
 	      const struct sockaddr_storage *dst, const char *msg, size_t len);
-
-/* Record len bytes at msg, which lie inside the mem block owner: the
- * entry holds a reference to owner instead of a copy, so the bytes must
- * not change while owner lives (sent and received messages never do).
- * Otherwise as trace_add(). */
-int trace_add_ref(struct sip_trace *t, int64_t time_ms, char leg, bool sent,
-		  const struct sockaddr_storage *src,
-		  const struct sockaddr_storage *dst, void *owner,
-		  const char *msg, size_t len);
 
 /* Lower the bounds and evict down to them (the first message stays). */
 void trace_limit(struct sip_trace *t, uint32_t max_n, size_t max_bytes);

@@ -72,50 +72,6 @@ static void test_trace_bounds(void **state)
 	assert_int_equal(t.bytes, 0);
 }
 
-/* Recorded by reference: the entry holds the owner, points into it, and
- * lets go of it when evicted or reset. */
-static void test_trace_ref(void **state)
-{
-	struct alert_trace_msg out[TRACE_MAX_MSGS];
-	struct trace_addrs ta[TRACE_MAX_MSGS];
-	struct sip_trace t;
-	char *own1, *own2;
-	size_t n;
-
-	(void)state;
-	own1 = mem_alloc(32, NULL);
-	own2 = mem_alloc(32, NULL);
-	assert_non_null(own1);
-	assert_non_null(own2);
-	memcpy(own1, "INVITE sip:+1@x SIP/2.0\r\n", 25);
-	memcpy(own2, "BYE sip:+1@x SIP/2.0\r\n", 22);
-	trace_init(&t, 2, 1000);
-	assert_int_equal(
-		trace_add_ref(&t, 1, 'A', false, NULL, NULL, own1, own1, 25),
-		0);
-	assert_int_equal(mem_nrefs(own1), 2);
-	/* a slice: only the request line */
-	assert_int_equal(
-		trace_add_ref(&t, 2, 'B', true, NULL, NULL, own2, own2, 20),
-		0);
-	n = trace_export(&t, out, ta, TRACE_MAX_MSGS);
-	assert_int_equal(n, 2);
-	assert_ptr_equal(out[0].msg, own1);
-	assert_int_equal(out[1].msg_len, 20);
-	assert_memory_equal(out[1].msg, "BYE sip:+1@x SIP/2.0", 20);
-	/* over max_n: the newest replaces own2's entry (the first stays) */
-	assert_int_equal(trace_add(&t, 3, 'B', false, NULL, NULL, "x", 1), 0);
-	assert_int_equal(mem_nrefs(own2), 1);
-	assert_int_equal(mem_nrefs(own1), 2);
-	assert_int_equal(
-		trace_add_ref(&t, 4, 'A', true, NULL, NULL, NULL, own2, 1),
-		EINVAL);
-	trace_reset(&t);
-	assert_int_equal(mem_nrefs(own1), 1);
-	mem_deref(own1);
-	mem_deref(own2);
-}
-
 static struct sip_msg *invite(const char *contact)
 {
 	char raw[512];
@@ -213,7 +169,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		LEAKCHECK_TEST(test_trace_bounds),
-		LEAKCHECK_TEST(test_trace_ref),
 		LEAKCHECK_TEST(test_contact),
 		LEAKCHECK_TEST(test_public),
 	};
