@@ -23,6 +23,10 @@
 #                          debugging allocator and costs Kamailio ~2.5x CPU
 #   BENCH_KEEP=1           keep the temp dir (logs, SIPp stats)
 #
+# Each run's log line also gives the server's context switches per call,
+# voluntary (sleeps) + nonvoluntary (preemptions): on these machines a
+# wake-up costs more than the system calls around it.
+#
 # Last lines, one per rate:
 #   cps 500: trunkd failed=0 cpu/call=XXus kamailio failed=0 cpu/call=YYus
 #   ratio=R
@@ -118,9 +122,16 @@ measure() {
 	esac
 	sleep 0.5
 	t0=0 t1=0
-	[ -n "$SERVER_PID" ] && t0=$(bench_ticks "$SERVER_PID")
+	local cs0=(0 0) cs1=(0 0)
+	if [ -n "$SERVER_PID" ]; then
+		t0=$(bench_ticks "$SERVER_PID")
+		read -ra cs0 < <(bench_ctxsw "$SERVER_PID")
+	fi
 	run_pbx "$name" "$rate" "$SERVER_PORT"
-	[ -n "$SERVER_PID" ] && t1=$(bench_ticks "$SERVER_PID")
+	if [ -n "$SERVER_PID" ]; then
+		t1=$(bench_ticks "$SERVER_PID")
+		read -ra cs1 < <(bench_ctxsw "$SERVER_PID")
+	fi
 	if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		bench_log "$srv died during the run"
 		PBX_FAILED=$((rate * SECS))
@@ -139,7 +150,10 @@ measure() {
 	bench_log "$srv @ $rate/s: ok=$PBX_OK failed=$PBX_FAILED" \
 		"sipp_rc=$PBX_RC achieved=${PBX_RATE}/s" \
 		"cpu=$(((t1 - t0) * 1000 / CLK_TCK))ms" \
-		"cpu/call=$(c=CPU_$srv; echo "${!c}")us"
+		"cpu/call=$(c=CPU_$srv; echo "${!c}")us" \
+		"switches/call=$(awk -v v=$((cs1[0] - cs0[0])) \
+			-v i=$((cs1[1] - cs0[1])) -v n="$PBX_OK" 'BEGIN {
+			if (n > 0) printf "%.2f+%.2f", v / n, i / n; else print "nan" }')"
 }
 
 # Servers alternate; with CPS_REPEAT > 1 each keeps its lowest CPU per call

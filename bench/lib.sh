@@ -169,6 +169,36 @@ sys.exit(1) if not seen else print(total)
 EOF
 }
 
+# bench_ctxsw PID...: context switches so far of every thread of each PID
+# and of its live direct children, summed: "VOLUNTARY NONVOLUNTARY"
+# (a voluntary one is a sleep, e.g. in epoll_wait; a nonvoluntary one a
+# preemption). Threads that exited are not counted.
+bench_ctxsw() {
+	python3 - "$@" <<'EOF'
+import os, sys
+pids = set(sys.argv[1:])
+vol, inv = 0, 0
+for d in os.listdir("/proc"):
+    if not d.isdigit():
+        continue
+    try:
+        with open("/proc/%s/stat" % d) as f:
+            s = f.read()
+        if d not in pids and s[s.rindex(")") + 2:].split()[1] not in pids:
+            continue
+        for t in os.listdir("/proc/%s/task" % d):
+            with open("/proc/%s/task/%s/status" % (d, t)) as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        vol += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches:"):
+                        inv += int(line.split()[1])
+    except OSError:
+        continue
+print(vol, inv)
+EOF
+}
+
 # bench_rss_kb PID: resident set size (VmRSS) in KB.
 bench_rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
