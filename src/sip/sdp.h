@@ -202,6 +202,12 @@ void sdp_rewrite_port(struct sdp_rewrite *rw, uint32_t idx, uint16_t port,
  * for that section. */
 void sdp_rewrite_keep_pt(struct sdp_rewrite *rw, uint32_t idx, int pt);
 
+/* Media section idx of sess prints rejected with rw (NULL: no changes):
+ * its port is 0, or rw filters its formats and keeps none of them. False
+ * for idx out of range. */
+bool sdp_rewrite_rejects(const struct sdp_rewrite *rw,
+			 const struct sdp_session *sess, uint32_t idx);
+
 /* Append a new description built from sess with rw's changes (rw NULL:
  * none) at b->pos. Lines are written with CRLF, everything not rewritten
  * is copied as written (unknown lines and attributes included).

@@ -39,6 +39,29 @@ static bool bit_get(const uint64_t *bits, int pt)
 	return (bits[pt / 64] >> (pt % 64)) & 1;
 }
 
+/* Some format of m is in keep. */
+static bool keeps_any(const struct sdp_media *m, const uint64_t *keep)
+{
+	for (uint32_t i = 0; i < m->nfmts; i++)
+		if (bit_get(keep, m->fmts[i].pt))
+			return true;
+	return false;
+}
+
+bool sdp_rewrite_rejects(const struct sdp_rewrite *rw,
+			 const struct sdp_session *sess, uint32_t idx)
+{
+	const struct sdp_media *m;
+
+	if (!sess || idx >= sess->nmedia)
+		return false;
+	m = &sess->media[idx];
+	if (!m->port)
+		return true;
+	return rw && idx < SDP_MAX_MEDIA && rw->media[idx].filter && m->rtp &&
+	       !keeps_any(m, rw->media[idx].keep);
+}
+
 /* What one media section prints. */
 struct mplan {
 	bool filter; /* format filtering applies */
