@@ -54,8 +54,7 @@ static void private_check(struct call *c, enum relay_leg_id id,
 		struct sockaddr_storage ma;
 		const char *ev[2];
 
-		if (!m->port || !conn || conn->af == AF_UNSPEC ||
-		    sa_parse_pl(&ma, &conn->addr, m->port) ||
+		if (!m->port || !conn || sdp_conn_sa(conn, m->port, &ma) ||
 		    !sa_is_private(&ma))
 			continue;
 		c->priv_alerted[id] = true;

@@ -36,16 +36,14 @@ static void media_param(struct relay_media_param *p,
 	memset(p, 0, sizeof(*p));
 	/* an FQDN (af AF_UNSPEC) or a bad literal leaves the address
 	 * unknown: the relay then sends only once it latched */
-	if (port && conn && conn->af != AF_UNSPEC &&
-	    !sa_parse_pl(&p->rtp, &conn->addr, port)) {
+	if (port && conn && !sdp_conn_sa(conn, port, &p->rtp)) {
 		if (sa_is_any(&p->rtp)) {
 			hold = true;
 			memset(&p->rtp, 0, sizeof(p->rtp));
 		}
 	}
 	if (p->rtp.ss_family != AF_UNSPEC && m->has_rtcp && m->rtcp_port) {
-		if (!m->rtcp_conn.set ||
-		    sa_parse_pl(&p->rtcp, &m->rtcp_conn.addr, m->rtcp_port)) {
+		if (sdp_conn_sa(&m->rtcp_conn, m->rtcp_port, &p->rtcp)) {
 			p->rtcp = p->rtp;
 			sa_set_port(&p->rtcp, m->rtcp_port);
 		}

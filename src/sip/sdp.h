@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "base/buf.h"
 #include "base/pl.h"
@@ -43,6 +44,7 @@ struct sdp_conn {
 	struct pl addrtype; /* "IP4" / "IP6" as written */
 	struct pl addr;	    /* address without /ttl or /count */
 	struct pl suffix; /* "/127/3" multicast suffix as written, or empty */
+	uint8_t ip[16];	  /* the literal (af AF_INET: 4 bytes; AF_INET6) */
 };
 
 struct sdp_origin {
@@ -124,6 +126,12 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
  * else the session's; NULL if neither (only allowed for port 0). */
 const struct sdp_conn *sdp_media_conn(const struct sdp_session *sess,
 				      const struct sdp_media *m);
+
+/* c's address (an IP literal, af AF_INET or AF_INET6) and port as a
+ * socket address, without parsing the text again. Returns 0 and sets
+ * *sa; EINVAL for NULL, an unset c or an FQDN. */
+int sdp_conn_sa(const struct sdp_conn *c, uint16_t port,
+		struct sockaddr_storage *sa);
 
 /* Direction that applies: media attribute, else session attribute, else
  * sendrecv (RFC 3264 §5.1). */
