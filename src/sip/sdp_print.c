@@ -140,26 +140,35 @@ static int crlf(struct buf *b)
 	return buf_write_lit(b, "\r\n");
 }
 
-/* [p, line end) then CRLF, where p is in line: queued when the body
- * has CRLF there, written otherwise. */
-static int copy_from(struct pr *pr, const char *p, const struct pl *line)
+/* copy_from() when [p, e) does not extend the queued run. */
+static int copy_from_slow(struct pr *pr, const char *p, const char *e)
 {
-	const char *e = line->p + line->l;
-	int err;
+	int err = flush(pr);
 
+	if (err)
+		return err;
 	if (pr->end - e >= 2 && e[0] == '\r' && e[1] == '\n') {
-		if (pr->rune == p) {
-			pr->rune = e + 2;
-			return 0;
-		}
-		err = flush(pr);
 		pr->run = p;
 		pr->rune = e + 2;
-		return err;
+		return 0;
 	}
-	err = flush(pr);
-	err = err ? err : buf_write(pr->b, p, (size_t)(e - p));
+	err = buf_write(pr->b, p, (size_t)(e - p));
 	return err ? err : crlf(pr->b);
+}
+
+/* [p, line end) then CRLF, where p is in line: queued when the body
+ * has CRLF there, written otherwise. */
+static inline int copy_from(struct pr *pr, const char *p,
+			    const struct pl *line)
+{
+	const char *e = line->p + line->l;
+
+	if (pr->rune == p && pr->end - e >= 2 && e[0] == '\r' &&
+	    e[1] == '\n') {
+		pr->rune = e + 2;
+		return 0;
+	}
+	return copy_from_slow(pr, p, e);
 }
 
 /* "IN atype addr CRLF" (atype a string or, when NULL, the pl). */
