@@ -398,9 +398,9 @@ enum admit_verdict admit_channels(struct admit_ctx *ctx, struct admit_req *r)
 
 enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 {
-	struct sdp_rewrite *rw = NULL;
+	struct sdp_rewrite rw;
 	const char *why = NULL;
-	bool any = false;
+	bool any = false, changed = false;
 	int err;
 
 	(void)ctx;
@@ -413,11 +413,7 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 		evidence(r, "SDP: %s", why ? why : strerror(err));
 		return reject(r, 32102);
 	}
-	rw = mem_zalloc(sizeof(*rw), NULL);
-	if (!rw)
-		goto nomem;
-	sdp_rewrite_init(rw);
-	r->offer_as_sdp = true;
+	sdp_rewrite_init(&rw);
 	for (uint32_t i = 0; i < r->sdp->nmedia && i < SDP_MAX_MEDIA; i++) {
 		const struct sdp_media *m = &r->sdp->media[i];
 		struct codec_offer offers[SDP_MAX_FMT];
@@ -427,9 +423,9 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 		if (!m->rtp)
 			continue;
 		/* non-audio RTP streams are refused (port 0) */
-		rw->media[i].filter = true;
+		rw.media[i].filter = true;
 		if (!pl_eq_str(&m->type, "audio") || !m->port) {
-			r->offer_as_sdp = false; /* refused: rewritten */
+			changed = true; /* refused: rewritten */
 			continue;
 		}
 		for (uint32_t k = 0; k < m->nfmts; k++) {
@@ -442,30 +438,31 @@ enum admit_verdict admit_sdp(struct admit_ctx *ctx, struct admit_req *r)
 			n++;
 		}
 		if (codec_filter(r->trunk->codecs, offers, n, kept, &nkept)) {
-			r->offer_as_sdp = false;
+			changed = true;
 			continue;
 		}
 		for (size_t k = 0; k < nkept; k++)
-			sdp_rewrite_keep_pt(rw, i, kept[k]);
+			sdp_rewrite_keep_pt(&rw, i, kept[k]);
 		any = true;
 		if (nkept != m->nfmts)
-			r->offer_as_sdp = false; /* formats dropped */
+			changed = true; /* formats dropped */
 	}
 	if (!any) {
 		evidence(r, "The offer has no codec of the trunk's list (%s)",
 			 r->trunk->codecs && *r->trunk->codecs
 				 ? r->trunk->codecs
 				 : CODEC_DEFAULT);
-		mem_deref(rw);
 		return reject(r, 39010);
 	}
-	r->offer = buf_alloc(r->msg->body.l + 64);
-	if (!r->offer || sdp_print(r->offer, r->sdp, rw))
-		goto nomem;
-	mem_deref(rw);
-	return ADMIT_NEXT;
-nomem:
-	mem_deref(rw);
+	/* a filter that changes nothing is none: the offer goes out as the
+	 * PBX wrote it (stray a=rtpmap lines included) */
+	if (!changed)
+		return ADMIT_NEXT;
+	r->offer_rw = mem_alloc(sizeof(rw), NULL);
+	if (r->offer_rw) {
+		*r->offer_rw = rw;
+		return ADMIT_NEXT;
+	}
 	r->scode = 500;
 	r->reason = NULL;
 	r->alert = 0;
@@ -509,8 +506,7 @@ void admit_req_release(struct admit_ctx *ctx, struct admit_req *r,
 	}
 	r->chan_held = r->chan_held && keep_chan;
 	r->sdp = mem_deref(r->sdp);
-	r->offer = mem_deref(r->offer);
-	r->offer_as_sdp = false;
+	r->offer_rw = mem_deref(r->offer_rw);
 }
 
 int admit_challenge_print(struct admit_ctx *ctx, struct buf *b, bool stale)

@@ -59,9 +59,11 @@ struct admit_req {
 	bool chan_held;			/* a channel was acquired */
 	bool stale;			/* challenge with stale=true */
 	struct sdp_session *sdp;	/* owned: the parsed offer */
-	struct buf *offer;		/* owned: offer for the carrier */
-	bool offer_as_sdp;		/* offer printed from sdp unfiltered:
-					   the relay may rewrite sdp */
+	/* owned: the trunk's codec filter for the carrier's offer, NULL
+	 * when it changes nothing. Not printed here: the offer for the
+	 * carrier is sdp printed once with it (and the relay's address and
+	 * ports, relay_sdp_rewrite()) when the call starts. */
+	struct sdp_rewrite *offer_rw;
 
 	/* verdict details */
 	uint16_t scode;
@@ -84,11 +86,12 @@ extern const struct admit_phase admit_phases[];
 extern const unsigned admit_nphases;
 
 /* Run every phase in order until one returns a verdict. Returns the
- * verdict (ADMIT_NEXT: admitted, r->trunk, r->called and r->offer set). */
+ * verdict (ADMIT_NEXT: admitted, r->trunk, r->called and r->sdp set,
+ * r->offer_rw if the codec filter drops anything). */
 enum admit_verdict admit_run(struct admit_ctx *ctx, struct admit_req *r);
 
 /* Release what r holds: the channel (on ctx->chans) unless keep_chan,
- * the SDP session and the offer. */
+ * the SDP session and the codec filter. */
 void admit_req_release(struct admit_ctx *ctx, struct admit_req *r,
 		       bool keep_chan);
 

@@ -82,11 +82,13 @@ struct call {
 	char caller[E164_SIZE];
 	struct leg a;
 	struct leg bl;
-	struct buf *offer; /* ref: SDP for the carrier */
-	/* ref: the PBX's parsed offer when offer is it printed unfiltered
-	 * (the relay rewrites it without parsing offer again); dropped once
-	 * the media started */
+	struct buf *offer; /* ref: SDP for the carrier, printed once by
+			      call_media_start() for every target */
+	/* ref: the PBX's parsed offer and the trunk's codec filter for it
+	 * (NULL: none) from admission; printed into offer (through the
+	 * relay) and dropped by call_media_start() */
 	struct sdp_session *offer_sdp;
+	struct sdp_rewrite *offer_rw;
 	struct target tgts[B2BUA_MAX_TARGETS];
 	unsigned ntgts, cur;
 	/* the current target: its next hops (a name: from DNS), tried in

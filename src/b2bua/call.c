@@ -162,6 +162,7 @@ static void call_destroy(void *arg)
 	dialog_reset(&c->bl.dlg);
 	mem_deref(c->offer);
 	mem_deref(c->offer_sdp);
+	mem_deref(c->offer_rw);
 	mem_deref(c->a2xx_hdrs);
 	mem_deref(c->a2xx_body);
 	mem_deref(c->ack_ev);
@@ -229,9 +230,8 @@ int call_alloc(struct call **cp, struct b2bua *b, struct snapshot *snap,
 	c->trunk = ar->trunk;
 	memcpy(c->called, ar->called, sizeof(c->called));
 	memcpy(c->caller, ar->caller, sizeof(c->caller));
-	c->offer = mem_ref(ar->offer);
-	if (ar->offer_as_sdp)
-		c->offer_sdp = mem_ref(ar->sdp);
+	c->offer_sdp = mem_ref(ar->sdp);
+	c->offer_rw = mem_ref(ar->offer_rw);
 	c->maxfwd = msg->maxfwd < 0 ? 70 : msg->maxfwd - 1;
 	c->a_invite = mem_ref(msg);
 	(void)sa_print(&rx->src, c->a_src, sizeof(c->a_src));

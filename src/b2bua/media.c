@@ -54,8 +54,7 @@ static void private_check(struct call *c, enum relay_leg_id id,
 		struct sockaddr_storage ma;
 		const char *ev[2];
 
-		if (!m->port || !conn || conn->af == AF_UNSPEC ||
-		    sa_parse_pl(&ma, &conn->addr, m->port) ||
+		if (!m->port || !conn || sdp_conn_sa(conn, m->port, &ma) ||
 		    !sa_is_private(&ma))
 			continue;
 		c->priv_alerted[id] = true;
@@ -78,11 +77,13 @@ static void private_check(struct call *c, enum relay_leg_id id,
 	}
 }
 
-/* Rewrite the SDP in body (sent by leg from) for the other leg into a
- * new buffer. */
+/* Rewrite the SDP in body (sent by leg from; parsed already, or NULL)
+ * for the other leg into a new buffer, with filter's changes (NULL:
+ * none) in the same print. */
 static int sdp_cross(struct call *c, enum relay_leg_id from,
 		     const struct pl *body, struct buf *mb,
-		     struct sdp_session *parsed, struct buf **outp)
+		     struct sdp_session *parsed,
+		     const struct sdp_rewrite *filter, struct buf **outp)
 {
 	struct sdp_session *s = NULL;
 	struct buf *out = NULL;
@@ -104,7 +105,7 @@ static int sdp_cross(struct call *c, enum relay_leg_id from,
 		err = ENOMEM;
 		goto out;
 	}
-	err = relay_sdp_rewrite(c->media, from, s, out);
+	err = relay_sdp_rewrite(c->media, from, s, filter, out);
 	if (err)
 		log_warn("call %s: SDP from the %s: relay: %s", c->id,
 			 side_name(from), strerror(err));
@@ -119,13 +120,21 @@ out:
 
 int call_media_start(struct call *c)
 {
+	struct sdp_session *s = c->offer_sdp;
 	struct relay_call_opt o;
 	struct buf *out = NULL;
-	struct pl body;
 	int err;
 
-	if (!c->b->conf.relay || !c->offer)
+	if (!s)
 		return 0;
+	if (!c->b->conf.relay) {
+		/* no anchoring: the offer as admitted, codecs filtered */
+		out = buf_alloc(s->raw.l + 64);
+		err = out ? sdp_print(out, s, c->offer_rw) : ENOMEM;
+		if (err)
+			mem_deref(out);
+		goto out;
+	}
 	memset(&o, 0, sizeof(o));
 	/* the trunk's SymmetricRtpEnabled: latch onto where the PBX's
 	 * RTP comes from; carriers send from their SDP address */
@@ -134,9 +143,11 @@ int call_media_start(struct call *c)
 	err = relay_call_alloc(&c->media, c->b->conf.relay, c->id, &o);
 	if (err)
 		return err;
-	body = buf_pl(c->offer);
-	err = sdp_cross(c, RELAY_LEG_A, &body, c->offer, c->offer_sdp, &out);
+	/* the offer's one print: codec filter and relay addresses */
+	err = sdp_cross(c, RELAY_LEG_A, &s->raw, NULL, s, c->offer_rw, &out);
+out:
 	c->offer_sdp = mem_deref(c->offer_sdp);
+	c->offer_rw = mem_deref(c->offer_rw);
 	if (err)
 		return err;
 	mem_deref(c->offer);
@@ -163,7 +174,7 @@ int call_body_cross(struct call *c, struct leg *from, struct sip_msg *msg,
 	*body = msg->body;
 	if (!c->media || !msg->body.l || !is_sdp(msg))
 		return 0;
-	err = sdp_cross(c, rleg(from), &msg->body, msg->mb, NULL, tmpp);
+	err = sdp_cross(c, rleg(from), &msg->body, msg->mb, NULL, NULL, tmpp);
 	if (err) {
 		/* never the peer's addresses: no body rather than that */
 		*body = (struct pl)PL_INIT;

@@ -213,6 +213,7 @@ int relay_media_stats(const struct relay_call *call, enum relay_leg_id leg,
 const char *relay_event_name(enum relay_event_type t);
 
 struct sdp_session;
+struct sdp_rewrite;
 struct buf;
 
 /* Offer/answer through the relay (relay_sdp.c). sess is the SDP leg from
@@ -224,11 +225,16 @@ struct buf;
  * description for the other leg is appended at b->pos: the relay's
  * address of the other leg on every c= and o= line, its port on every
  * m= line and a=rtcp; rejected sections (port 0) stay rejected.
+ * filter (NULL: none) holds further changes made in the same print
+ * (sip/sdp.h: the trunk's codec filter of an offer); a section it
+ * rejects counts as rejected here too, so one print of sess makes the
+ * other leg's SDP.
  * Returns 0; EINVAL (bad arguments, too many media sections); ENOSPC (no
  * free ports: the B2BUA answers 503 or 488); ENOMEM; a socket errno.
  * Sections before a failing one stay open until relay_call_delete(); b
  * may hold a partial description past its old pos on error. */
 int relay_sdp_rewrite(struct relay_call *call, enum relay_leg_id from,
-		      const struct sdp_session *sess, struct buf *b);
+		      const struct sdp_session *sess,
+		      const struct sdp_rewrite *filter, struct buf *b);
 
 #endif

@@ -23,10 +23,11 @@ static bool sa_is_any(const struct sockaddr_storage *sa)
 	return false;
 }
 
-/* What media section m of sess says about the peer. */
+/* What media section m of sess says about the peer; port is m's, or 0
+ * for a section the rewrite rejects. */
 static void media_param(struct relay_media_param *p,
 			const struct sdp_session *sess,
-			const struct sdp_media *m)
+			const struct sdp_media *m, uint16_t port)
 {
 	const struct sdp_conn *conn = sdp_media_conn(sess, m);
 	enum sdp_dir dir = sdp_media_dir(sess, m);
@@ -35,16 +36,14 @@ static void media_param(struct relay_media_param *p,
 	memset(p, 0, sizeof(*p));
 	/* an FQDN (af AF_UNSPEC) or a bad literal leaves the address
 	 * unknown: the relay then sends only once it latched */
-	if (m->port && conn && conn->af != AF_UNSPEC &&
-	    !sa_parse_pl(&p->rtp, &conn->addr, m->port)) {
+	if (port && conn && !sdp_conn_sa(conn, port, &p->rtp)) {
 		if (sa_is_any(&p->rtp)) {
 			hold = true;
 			memset(&p->rtp, 0, sizeof(p->rtp));
 		}
 	}
 	if (p->rtp.ss_family != AF_UNSPEC && m->has_rtcp && m->rtcp_port) {
-		if (!m->rtcp_conn.set ||
-		    sa_parse_pl(&p->rtcp, &m->rtcp_conn.addr, m->rtcp_port)) {
+		if (sdp_conn_sa(&m->rtcp_conn, m->rtcp_port, &p->rtcp)) {
 			p->rtcp = p->rtp;
 			sa_set_port(&p->rtcp, m->rtcp_port);
 		}
@@ -54,7 +53,8 @@ static void media_param(struct relay_media_param *p,
 }
 
 int relay_sdp_rewrite(struct relay_call *call, enum relay_leg_id from,
-		      const struct sdp_session *sess, struct buf *b)
+		      const struct sdp_session *sess,
+		      const struct sdp_rewrite *filter, struct buf *b)
 {
 	struct relay_media_param p;
 	struct sdp_rewrite rw;
@@ -69,12 +69,16 @@ int relay_sdp_rewrite(struct relay_call *call, enum relay_leg_id from,
 	    (from != RELAY_LEG_A && from != RELAY_LEG_B) ||
 	    sess->nmedia > RELAY_MAX_MEDIA)
 		return EINVAL;
-	sdp_rewrite_init(&rw);
+	if (filter)
+		rw = *filter;
+	else
+		sdp_rewrite_init(&rw);
 	for (i = 0; i < sess->nmedia; i++) {
 		const struct sdp_media *m = &sess->media[i];
+		bool rejected = sdp_rewrite_rejects(filter, sess, i);
 
-		media_param(&p, sess, m);
-		if (!m->port) {
+		media_param(&p, sess, m, rejected ? 0 : m->port);
+		if (rejected) {
 			/* rejected: stop sending to it if it was open */
 			if (!relay_media_local(call, from, i, &local)) {
 				err = relay_media_set(call, from, i, &p);

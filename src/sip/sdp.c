@@ -276,8 +276,9 @@ static bool is_fqdn(const struct pl *pl)
 }
 
 /* Dotted-quad IPv4 literal as inet_pton(AF_INET) accepts it: four
- * decimal parts 0-255, no leading zeros, nothing else. */
-static inline bool is_ipv4(const struct pl *pl)
+ * decimal parts 0-255, no leading zeros, nothing else. Its bytes go to
+ * ip[0..3] (written even when false). */
+static inline bool is_ipv4(const struct pl *pl, uint8_t *ip)
 {
 	const char *p = pl->p, *e = p + pl->l;
 
@@ -306,12 +307,15 @@ static inline bool is_ipv4(const struct pl *pl)
 					return false;
 			}
 		}
+		ip[part] = (uint8_t)v;
 	}
 	return p == e;
 }
 
-/* Not an IP literal of af: an FQDN (AF_UNSPEC) or -1 (cold path). */
-static int addr_af_slow(int af, const struct pl *addr, bool literal_only)
+/* Not an IP literal of af: an FQDN (AF_UNSPEC) or -1 (cold path); an
+ * IPv6 literal's bytes go to ip[0..15]. */
+static int addr_af_slow(int af, const struct pl *addr, bool literal_only,
+			uint8_t *ip)
 {
 	char tmp[64];
 	union {
@@ -320,8 +324,10 @@ static int addr_af_slow(int af, const struct pl *addr, bool literal_only)
 	} u;
 
 	if (af == AF_INET6 && pl_strcpy(addr, tmp, sizeof(tmp)) == 0 &&
-	    inet_pton(af, tmp, &u) == 1)
+	    inet_pton(af, tmp, &u) == 1) {
+		memcpy(ip, &u.a6, 16);
 		return af;
+	}
 	if (literal_only || pl_chr(addr, ':'))
 		return -1;
 	/* a top label is never numeric: "1.2.3" is a bad literal */
@@ -331,23 +337,26 @@ static int addr_af_slow(int af, const struct pl *addr, bool literal_only)
 	return is_fqdn(addr) ? AF_UNSPEC : -1;
 }
 
+/* ip: 16 bytes for the literal's (4 or 16 of them). */
 static inline int addr_af(const struct pl *addrtype, const struct pl *addr,
-			  bool literal_only)
+			  bool literal_only, uint8_t *ip)
 {
 	if (PL_IS(addrtype, "IP4")) {
-		if (is_ipv4(addr))
+		if (is_ipv4(addr, ip))
 			return AF_INET;
-		return addr_af_slow(AF_INET, addr, literal_only);
+		return addr_af_slow(AF_INET, addr, literal_only, ip);
 	}
 	if (PL_IS(addrtype, "IP6"))
-		return addr_af_slow(AF_INET6, addr, literal_only);
+		return addr_af_slow(AF_INET6, addr, literal_only, ip);
 	return -1;
 }
 
 int sdp_addr_af(const struct pl *addrtype, const struct pl *addr,
 		bool literal_only)
 {
-	return addr_af(addrtype, addr, literal_only);
+	uint8_t ip[16];
+
+	return addr_af(addrtype, addr, literal_only, ip);
 }
 
 /* "<addrtype> <addr>[/ttl[/n]]" fields of c= (nettype already checked). */
@@ -356,6 +365,7 @@ static inline int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 {
 	struct pl a = *addr, suf = PL_INIT;
 	const char *slash = memchr(addr->p, '/', addr->l);
+	uint8_t ip[16] = {0};
 	int af;
 
 	if (slash) {
@@ -377,11 +387,12 @@ static inline int conn_decode(struct sdp_conn *c, const struct pl *addrtype,
 		if (!is_digits(&d1))
 			return EBADMSG;
 	}
-	af = addr_af(addrtype, &a, false);
+	af = addr_af(addrtype, &a, false, ip);
 	if (af < 0)
 		return EBADMSG;
 	c->set = true;
 	c->af = af;
+	memcpy(c->ip, ip, sizeof(c->ip));
 	c->addrtype = *addrtype;
 	c->addr = a;
 	c->suffix = suf;
@@ -420,7 +431,7 @@ static inline bool conn_fast(struct sdp_conn *c, const char *v, const char *e)
 	if (e - v < 14 || !eq_first(v, "IN IP4 .", 7))
 		return false;
 	pl_set(&a, v + 7, (size_t)(e - v - 7));
-	if (!is_ipv4(&a))
+	if (!is_ipv4(&a, c->ip))
 		return false;
 	c->set = true;
 	c->af = AF_INET;
@@ -581,6 +592,35 @@ static inline bool proto_is_rtp(const struct pl *proto)
 	return false;
 }
 
+/* Fast path of the m= line head for the common "audio <port> RTP/AVP "
+ * with single spaces: true when it applies (type, port, nports, proto,
+ * rtp set as the general path would) with *pp after "RTP/AVP"; false for
+ * the general path. */
+static inline bool media_fast(struct sdp_media *m, const char *v,
+			      const char *e, const char **pp)
+{
+	const char *p = v + 6, *q;
+	uint32_t port = 0;
+
+	if (e - v < 17 || !eq_first(v, "audio ..", 6))
+		return false;
+	q = span(p, e, CT_DIG);
+	if (q == p || q - p > 5 || e - q < 9 || w8(q) != w8(" RTP/AVP") ||
+	    q[8] != ' ')
+		return false;
+	for (; p < q; p++)
+		port = port * 10 + (uint32_t)(*p - '0');
+	if (port > 65535)
+		return false;
+	pl_set(&m->type, v, 5);
+	m->port = (uint16_t)port;
+	m->nports = 1;
+	pl_set(&m->proto, q + 1, 7);
+	m->rtp = true;
+	*pp = q + 8;
+	return true;
+}
+
 static int dec_media(struct dec *d, const char *v, const char *e)
 {
 	struct sdp_media *m = &d->s->media[d->s->nmedia];
@@ -596,6 +636,8 @@ static int dec_media(struct dec *d, const char *v, const char *e)
 	memset(m, 0, offsetof(struct sdp_media, fmts));
 	memset(&m->nfmts, 0, sizeof(*m) - offsetof(struct sdp_media, nfmts));
 	pl_set(&m->line, v, (size_t)(e - v));
+	if (media_fast(m, v, e, &p))
+		goto fmts;
 	if (!field(&p, e, &m->type) || !is_token(m->type.p, m->type.l) ||
 	    !field(&p, e, &port) || !field(&p, e, &m->proto) ||
 	    !is_proto(&m->proto))
@@ -615,6 +657,7 @@ static int dec_media(struct dec *d, const char *v, const char *e)
 		FAIL(d, "Malformed m= port");
 	m->port = (uint16_t)n;
 	m->rtp = proto_is_rtp(&m->proto);
+fmts:
 	while (field(&p, e, &f)) {
 		struct sdp_fmt *fmt;
 
@@ -1234,6 +1277,31 @@ const struct sdp_conn *sdp_media_conn(const struct sdp_session *sess,
 	if (sess && sess->conn.set)
 		return &sess->conn;
 	return NULL;
+}
+
+int sdp_conn_sa(const struct sdp_conn *c, uint16_t port,
+		struct sockaddr_storage *sa)
+{
+	struct sockaddr_storage t;
+
+	if (!c || !sa || !c->set || (c->af != AF_INET && c->af != AF_INET6))
+		return EINVAL;
+	memset(&t, 0, sizeof(t));
+	if (c->af == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&t;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		memcpy(&in->sin_addr, c->ip, 4);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		memcpy(&in6->sin6_addr, c->ip, 16);
+	}
+	*sa = t;
+	return 0;
 }
 
 enum sdp_dir sdp_media_dir(const struct sdp_session *sess,

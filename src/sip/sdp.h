@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "base/buf.h"
 #include "base/pl.h"
@@ -43,6 +44,7 @@ struct sdp_conn {
 	struct pl addrtype; /* "IP4" / "IP6" as written */
 	struct pl addr;	    /* address without /ttl or /count */
 	struct pl suffix; /* "/127/3" multicast suffix as written, or empty */
+	uint8_t ip[16];	  /* the literal (af AF_INET: 4 bytes; AF_INET6) */
 };
 
 struct sdp_origin {
@@ -125,6 +127,12 @@ int sdp_session_decode(struct sdp_session **sessp, const struct pl *body,
 const struct sdp_conn *sdp_media_conn(const struct sdp_session *sess,
 				      const struct sdp_media *m);
 
+/* c's address (an IP literal, af AF_INET or AF_INET6) and port as a
+ * socket address, without parsing the text again. Returns 0 and sets
+ * *sa; EINVAL for NULL, an unset c or an FQDN. */
+int sdp_conn_sa(const struct sdp_conn *c, uint16_t port,
+		struct sockaddr_storage *sa);
+
 /* Direction that applies: media attribute, else session attribute, else
  * sendrecv (RFC 3264 §5.1). */
 enum sdp_dir sdp_media_dir(const struct sdp_session *sess,
@@ -201,6 +209,12 @@ void sdp_rewrite_port(struct sdp_rewrite *rw, uint32_t idx, uint16_t port,
 /* Keep payload type pt (0-127) in media section idx; turns filtering on
  * for that section. */
 void sdp_rewrite_keep_pt(struct sdp_rewrite *rw, uint32_t idx, int pt);
+
+/* Media section idx of sess prints rejected with rw (NULL: no changes):
+ * its port is 0, or rw filters its formats and keeps none of them. False
+ * for idx out of range. */
+bool sdp_rewrite_rejects(const struct sdp_rewrite *rw,
+			 const struct sdp_session *sess, uint32_t idx);
 
 /* Append a new description built from sess with rw's changes (rw NULL:
  * none) at b->pos. Lines are written with CRLF, everything not rewritten

@@ -39,6 +39,29 @@ static bool bit_get(const uint64_t *bits, int pt)
 	return (bits[pt / 64] >> (pt % 64)) & 1;
 }
 
+/* Some format of m is in keep. */
+static bool keeps_any(const struct sdp_media *m, const uint64_t *keep)
+{
+	for (uint32_t i = 0; i < m->nfmts; i++)
+		if (bit_get(keep, m->fmts[i].pt))
+			return true;
+	return false;
+}
+
+bool sdp_rewrite_rejects(const struct sdp_rewrite *rw,
+			 const struct sdp_session *sess, uint32_t idx)
+{
+	const struct sdp_media *m;
+
+	if (!sess || idx >= sess->nmedia)
+		return false;
+	m = &sess->media[idx];
+	if (!m->port)
+		return true;
+	return rw && idx < SDP_MAX_MEDIA && rw->media[idx].filter && m->rtp &&
+	       !keeps_any(m, rw->media[idx].keep);
+}
+
 /* What one media section prints. */
 struct mplan {
 	bool filter; /* format filtering applies */
@@ -86,18 +109,66 @@ static void plan_media(struct mplan *p, const struct sdp_media *m,
 	}
 }
 
-/* Direct writes, no printf: the relay prints each offer and answer. */
+/* Printer state. Lines copied as written wait in [run, rune) of the
+ * body (empty: run == rune) and go out in one write with their
+ * neighbours: the relay prints each offer and answer, most of whose
+ * lines stay as they are. */
+struct pr {
+	struct buf *b;
+	const char *end; /* of the body */
+	const char *run, *rune;
+	const struct sdp_rewrite *rw; /* NULL: no changes */
+	/* with rw->addr: "c=IN IP4 <addr>\r\n"; the o= line and a=rtcp use
+	 * it from "IN" (in + 2) */
+	char in[2 + 7 + 64 + 2];
+	size_t inl;
+};
+
+static int flush(struct pr *pr)
+{
+	size_t n = (size_t)(pr->rune - pr->run);
+	const char *p = pr->run;
+
+	if (!n)
+		return 0;
+	pr->run = pr->rune; /* empty */
+	return buf_write(pr->b, p, n);
+}
+
 static int crlf(struct buf *b)
 {
 	return buf_write_lit(b, "\r\n");
 }
 
-/* line CRLF */
-static int put_line(struct buf *b, const struct pl *line)
+/* copy_from() when [p, e) does not extend the queued run. */
+static int copy_from_slow(struct pr *pr, const char *p, const char *e)
 {
-	int err = buf_write_pl(b, line);
+	int err = flush(pr);
 
-	return err ? err : crlf(b);
+	if (err)
+		return err;
+	if (pr->end - e >= 2 && e[0] == '\r' && e[1] == '\n') {
+		pr->run = p;
+		pr->rune = e + 2;
+		return 0;
+	}
+	err = buf_write(pr->b, p, (size_t)(e - p));
+	return err ? err : crlf(pr->b);
+}
+
+/* [p, line end) then CRLF, where p is in line: queued when the body
+ * has CRLF there, written otherwise. */
+static inline int copy_from(struct pr *pr, const char *p,
+			    const struct pl *line)
+{
+	const char *e = line->p + line->l;
+
+	if (pr->rune == p && pr->end - e >= 2 && e[0] == '\r' &&
+	    e[1] == '\n') {
+		pr->rune = e + 2;
+		return 0;
+	}
+	return copy_from_slow(pr, p, e);
 }
 
 /* "IN atype addr CRLF" (atype a string or, when NULL, the pl). */
@@ -112,6 +183,12 @@ static int put_in_addr(struct buf *b, const char *atype,
 	err = err ? err : buf_write_u8(b, ' ');
 	err = err ? err : buf_write_pl(b, addr);
 	return err ? err : crlf(b);
+}
+
+/* "IN <rewritten address> CRLF" */
+static int put_rw_addr(struct pr *pr)
+{
+	return buf_write(pr->b, pr->in + 2, pr->inl - 2);
 }
 
 /* Decimal increment of a digit string. */
@@ -136,17 +213,34 @@ static int print_incr(struct buf *b, const struct pl *d)
 	return err;
 }
 
-static int print_origin(struct buf *b, const struct sdp_session *s,
-			const struct sdp_rewrite *rw, const char *atype)
+/* b follows a with one SP between them in the body. */
+static bool sp_between(const struct pl *a, const struct pl *b)
+{
+	return b->p == a->p + a->l + 1 && b->p[-1] == ' ';
+}
+
+static int print_origin(struct pr *pr, const struct sdp_session *s,
+			const struct pl *line)
 {
 	const struct sdp_origin *o = &s->origin;
-	int err;
+	const struct sdp_rewrite *rw = pr->rw;
+	struct buf *b = pr->b;
+	int err = flush(pr);
 
-	err = buf_write_lit(b, "o=");
-	err = err ? err : buf_write_pl(b, &o->user);
-	err = err ? err : buf_write_u8(b, ' ');
-	err = err ? err : buf_write_pl(b, &o->sess_id);
-	err = err ? err : buf_write_u8(b, ' ');
+	if (err)
+		return err;
+	if (o->user.p == line->p + 2 && sp_between(&o->user, &o->sess_id) &&
+	    sp_between(&o->sess_id, &o->sess_version)) {
+		/* "o=<user> <id> " as written */
+		err = buf_write(b, line->p,
+				(size_t)(o->sess_version.p - line->p));
+	} else {
+		err = buf_write_lit(b, "o=");
+		err = err ? err : buf_write_pl(b, &o->user);
+		err = err ? err : buf_write_u8(b, ' ');
+		err = err ? err : buf_write_pl(b, &o->sess_id);
+		err = err ? err : buf_write_u8(b, ' ');
+	}
 	if (err)
 		return err;
 	if (rw->bump_version)
@@ -157,18 +251,27 @@ static int print_origin(struct buf *b, const struct sdp_session *s,
 	if (err)
 		return err;
 	if (rw->addr.l)
-		return put_in_addr(b, atype, NULL, &rw->addr);
+		return put_rw_addr(pr);
 	return put_in_addr(b, NULL, &o->addr.addrtype, &o->addr.addr);
 }
 
-static int print_mline(struct buf *b, const struct sdp_media *m,
-		       const struct mplan *p)
+static int print_mline(struct pr *pr, const struct pl *line,
+		       const struct sdp_media *m, const struct mplan *p)
 {
-	int err;
+	struct buf *b = pr->b;
+	bool as_written;
+	int err = flush(pr);
 
-	err = buf_write_lit(b, "m=");
-	err = err ? err : buf_write_pl(b, &m->type);
-	err = err ? err : buf_write_u8(b, ' ');
+	if (err)
+		return err;
+	if (m->type.p == line->p + 2 && m->type.p[m->type.l] == ' ') {
+		/* "m=<type> " as written */
+		err = buf_write(b, line->p, m->type.l + 3);
+	} else {
+		err = buf_write_lit(b, "m=");
+		err = err ? err : buf_write_pl(b, &m->type);
+		err = err ? err : buf_write_u8(b, ' ');
+	}
 	if (!err && p->set_port) {
 		err = buf_write_u32(b, p->port);
 	} else if (!err) {
@@ -178,7 +281,19 @@ static int print_mline(struct buf *b, const struct sdp_media *m,
 			err = err ? err : buf_write_u32(b, m->nports);
 		}
 	}
-	err = err ? err : buf_write_u8(b, ' ');
+	if (err)
+		return err;
+	/* " <proto> <fmt> ..." with single spaces and every format: the
+	 * rest of the line as written */
+	as_written = !p->filter && m->proto.p[-1] == ' ' &&
+		     sp_between(&m->proto, &m->fmts[0].id) &&
+		     m->fmts[m->nfmts - 1].id.p + m->fmts[m->nfmts - 1].id.l ==
+			     line->p + line->l;
+	for (uint32_t i = 1; as_written && i < m->nfmts; i++)
+		as_written = sp_between(&m->fmts[i - 1].id, &m->fmts[i].id);
+	if (as_written)
+		return copy_from(pr, m->proto.p - 1, line);
+	err = buf_write_u8(b, ' ');
 	err = err ? err : buf_write_pl(b, &m->proto);
 	for (uint32_t i = 0; !err && i < m->nfmts; i++) {
 		if (p->filter && !bit_get(p->keep, m->fmts[i].pt))
@@ -188,6 +303,10 @@ static int print_mline(struct buf *b, const struct sdp_media *m,
 	}
 	return err ? err : crlf(b);
 }
+
+/* pl equals the literal lit. */
+#define PL_IS(pl, lit) \
+	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
 
 /* a=rtpmap / a=fmtp / a=rtcp-fb lines of a payload type that was
  * filtered out are dropped. */
@@ -199,77 +318,101 @@ static bool attr_filtered(const struct pl *name, const struct pl *value,
 
 	if (!p->filter)
 		return false;
-	if (!pl_eq_str(name, "rtpmap") && !pl_eq_str(name, "fmtp") &&
-	    !pl_eq_str(name, "rtcp-fb"))
+	if (!PL_IS(name, "rtpmap") && !PL_IS(name, "fmtp") &&
+	    !PL_IS(name, "rtcp-fb"))
 		return false;
 	if (!sdp_field_next(&rest, &f) || pl_u32(&f, &pt) || pt > SDP_MAX_PT)
 		return false; /* "*" or a non-RTP id: keep */
 	return !bit_get(p->keep, (int)pt);
 }
 
-static int print_attr(struct buf *b, const struct pl *line,
-		      const struct sdp_media *m, const struct mplan *p,
-		      const struct sdp_rewrite *rw, const char *atype)
+/* An a= line (line without "a=") of media section m (NULL: session
+ * level). a=rtcp is printed from what the parser read, rewritten or not
+ * (the parser ignores fields past the address). */
+static int print_attr(struct pr *pr, const struct pl *line,
+		      const struct sdp_media *m, const struct mplan *p)
 {
+	const struct sdp_rewrite *rw = pr->rw;
 	struct pl name = *line, value = PL_INIT;
-	const char *colon = pl_chr(line, ':');
+	const char *colon;
+	struct buf *b = pr->b;
+	uint16_t port;
 	int err;
 
+	if (!m)
+		return copy_from(pr, line->p - 2, line);
+	colon = pl_chr(line, ':');
 	if (colon) {
 		name.l = (size_t)(colon - line->p);
 		pl_set(&value, colon + 1, line->l - name.l - 1);
 	}
-	if (m && attr_filtered(&name, &value, p))
+	if (attr_filtered(&name, &value, p))
 		return 0;
-	if (m && pl_eq_str(&name, "rtcp") && m->has_rtcp) {
-		uint16_t port = m->rtcp_port;
-
-		if (p->rtcp_drop)
-			return 0;
-		if (p->rtcp_port)
-			port = p->rtcp_port;
-		err = buf_write_lit(b, "a=rtcp:");
-		err = err ? err : buf_write_u32(b, port);
-		if (err)
-			return err;
-		if (rw && rw->addr.l) {
-			err = buf_write_u8(b, ' ');
-			return err ? err
-				   : put_in_addr(b, atype, NULL, &rw->addr);
-		}
-		if (m->rtcp_conn.set) {
-			err = buf_write_u8(b, ' ');
-			return err ? err
-				   : put_in_addr(b, NULL,
-						 &m->rtcp_conn.addrtype,
-						 &m->rtcp_conn.addr);
-		}
-		return crlf(b);
+	if (!PL_IS(&name, "rtcp") || !m->has_rtcp)
+		return copy_from(pr, line->p - 2, line);
+	port = m->rtcp_port;
+	if (p->rtcp_drop)
+		return 0;
+	if (p->rtcp_port)
+		port = p->rtcp_port;
+	err = flush(pr);
+	err = err ? err : buf_write_lit(b, "a=rtcp:");
+	err = err ? err : buf_write_u32(b, port);
+	if (err)
+		return err;
+	if (rw && rw->addr.l) {
+		err = buf_write_u8(b, ' ');
+		return err ? err : put_rw_addr(pr);
 	}
-	err = buf_write_lit(b, "a=");
-	return err ? err : put_line(b, line);
+	if (m->rtcp_conn.set) {
+		err = buf_write_u8(b, ' ');
+		return err ? err
+			   : put_in_addr(b, NULL, &m->rtcp_conn.addrtype,
+					 &m->rtcp_conn.addr);
+	}
+	return crlf(b);
+}
+
+/* pr->in for rw->addr; EINVAL if it is no IP literal. */
+static int rw_addr_init(struct pr *pr, const struct pl *addr)
+{
+	const char *atype = pl_chr(addr, ':') ? "IP6" : "IP4";
+	struct pl at;
+
+	pl_set_str(&at, atype);
+	if (addr->l > sizeof(pr->in) - 11 || sdp_addr_af(&at, addr, true) < 0)
+		return EINVAL;
+	memcpy(pr->in, "c=IN ", 5);
+	memcpy(pr->in + 5, atype, 3);
+	pr->in[8] = ' ';
+	memcpy(pr->in + 9, addr->p, addr->l);
+	memcpy(pr->in + 9 + addr->l, "\r\n", 2);
+	pr->inl = 11 + addr->l;
+	return 0;
 }
 
 int sdp_print(struct buf *b, const struct sdp_session *s,
 	      const struct sdp_rewrite *rw)
 {
 	const struct sdp_media *m = NULL;
-	const char *atype = "IP4";
 	struct pl rest, line;
 	struct mplan plan;
+	struct pr pr;
 	uint32_t mi = 0;
 	int err = 0;
 
 	if (!b || !s)
 		return EINVAL;
 	memset(&plan, 0, sizeof(plan));
+	pr.b = b;
+	pr.end = s->raw.p + s->raw.l;
+	pr.run = pr.rune = s->raw.p;
+	pr.rw = rw;
+	pr.inl = 0;
 	if (rw && rw->addr.l) {
-		atype = pl_chr(&rw->addr, ':') ? "IP6" : "IP4";
-		struct pl at;
-
-		pl_set_str(&at, atype);
-		if (sdp_addr_af(&at, &rw->addr, true) < 0)
-			return EINVAL;
+		err = rw_addr_init(&pr, &rw->addr);
+		if (err)
+			return err;
 	}
 
 	rest = s->raw;
@@ -282,18 +425,17 @@ int sdp_print(struct buf *b, const struct sdp_session *s,
 		switch (line.p[0]) {
 		case 'o':
 			if (rw && (rw->bump_version || rw->addr.l))
-				err = print_origin(b, s, rw, atype);
+				err = print_origin(&pr, s, &line);
 			else
-				err = put_line(b, &line);
+				err = copy_from(&pr, line.p, &line);
 			break;
 		case 'c':
 			if (rw && rw->addr.l) {
-				err = buf_write_lit(b, "c=");
-				err = err ? err
-					  : put_in_addr(b, atype, NULL,
-							&rw->addr);
-			} else
-				err = put_line(b, &line);
+				err = flush(&pr);
+				err = err ? err : buf_write(b, pr.in, pr.inl);
+			} else {
+				err = copy_from(&pr, line.p, &line);
+			}
 			break;
 		case 'm':
 			if (mi >= s->nmedia)
@@ -301,15 +443,15 @@ int sdp_print(struct buf *b, const struct sdp_session *s,
 			m = &s->media[mi];
 			plan_media(&plan, m, rw, mi);
 			mi++;
-			err = print_mline(b, m, &plan);
+			err = print_mline(&pr, &line, m, &plan);
 			break;
 		case 'a':
-			err = print_attr(b, &v, m, &plan, rw, atype);
+			err = print_attr(&pr, &v, m, &plan);
 			break;
 		default:
-			err = put_line(b, &line);
+			err = copy_from(&pr, line.p, &line);
 			break;
 		}
 	}
-	return err;
+	return err ? err : flush(&pr);
 }

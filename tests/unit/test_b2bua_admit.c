@@ -320,6 +320,7 @@ static void test_cps_channels(void **state)
 static void test_sdp(void **state)
 {
 	struct fx f;
+	struct buf *b;
 	struct pl o;
 
 	(void)state;
@@ -346,10 +347,14 @@ static void test_sdp(void **state)
 	/* PCMU kept, PCMA dropped, telephone-event kept */
 	fx_init(&f, RURI, "+15551230000", NULL, SDP_PCMU, NULL);
 	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
-	o = buf_pl(f.r.offer);
+	assert_non_null(f.r.offer_rw); /* a format dropped */
+	b = buf_alloc(256);
+	assert_non_null(b);
+	assert_int_equal(sdp_print(b, f.r.sdp, f.r.offer_rw), 0);
+	o = buf_pl(b);
 	assert_non_null(memmem(o.p, o.l, "m=audio 6000 RTP/AVP 0 101", 26));
 	assert_null(memmem(o.p, o.l, " 8 ", 3));
-	assert_false(f.r.offer_as_sdp); /* a format dropped */
+	b = mem_deref(b);
 	fx_done(&f);
 
 	/* every format kept: the parsed offer stands for the printed one */
@@ -360,7 +365,8 @@ static void test_sdp(void **state)
 		"a=rtpmap:101 telephone-event/8000\r\n",
 		NULL);
 	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
-	assert_true(f.r.offer_as_sdp);
+	assert_non_null(f.r.sdp);
+	assert_null(f.r.offer_rw);
 	fx_done(&f);
 
 	/* a video stream is refused (rewritten to port 0): printed */
@@ -370,7 +376,15 @@ static void test_sdp(void **state)
 		"m=video 6002 RTP/AVP 96\r\n",
 		NULL);
 	assert_int_equal(admit_sdp(&f.ctx, &f.r), ADMIT_NEXT);
-	assert_false(f.r.offer_as_sdp);
+	assert_non_null(f.r.offer_rw);
+	assert_true(sdp_rewrite_rejects(f.r.offer_rw, f.r.sdp, 1));
+	assert_false(sdp_rewrite_rejects(f.r.offer_rw, f.r.sdp, 0));
+	b = buf_alloc(256);
+	assert_non_null(b);
+	assert_int_equal(sdp_print(b, f.r.sdp, f.r.offer_rw), 0);
+	o = buf_pl(b);
+	assert_non_null(memmem(o.p, o.l, "m=video 0 RTP/AVP 96\r\n", 22));
+	b = mem_deref(b);
 	fx_done(&f);
 }
 
@@ -391,7 +405,7 @@ static void test_run_order(void **state)
 	f.r.trunk = NULL;
 	assert_int_equal(admit_run(&f.ctx, &f.r), ADMIT_NEXT);
 	assert_true(f.r.chan_held);
-	assert_non_null(f.r.offer);
+	assert_non_null(f.r.sdp);
 	fx_done(&f);
 	assert_string_equal(admit_phases[0].name, "domain");
 	assert_string_equal(admit_phases[admit_nphases - 1].name, "sdp");

@@ -49,7 +49,7 @@ static struct sdp_session *through(struct relay_call *call,
 	assert_non_null(b);
 	pl_set_str(&pl, text);
 	assert_int_equal(sdp_session_decode(&in, &pl, NULL, NULL), 0);
-	assert_int_equal(relay_sdp_rewrite(call, from, in, b), 0);
+	assert_int_equal(relay_sdp_rewrite(call, from, in, NULL, b), 0);
 	pl = buf_pl(b);
 	assert_int_equal(sdp_session_decode(&out, &pl, b, NULL), 0);
 	mem_deref(in);
@@ -208,12 +208,128 @@ static void test_media_sdp_rejected_and_full(void **state)
 		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
 		"m=audio 4002 RTP/AVP 0\r\n");
 	assert_int_equal(sdp_session_decode(&in, &pl, NULL, NULL), 0);
-	assert_int_equal(relay_sdp_rewrite(call, RELAY_LEG_A, in, b), ENOSPC);
-	assert_int_equal(relay_sdp_rewrite(NULL, RELAY_LEG_A, in, b), EINVAL);
-	assert_int_equal(relay_sdp_rewrite(call, 5, in, b), EINVAL);
+	assert_int_equal(relay_sdp_rewrite(call, RELAY_LEG_A, in, NULL, b),
+			 ENOSPC);
+	assert_int_equal(relay_sdp_rewrite(NULL, RELAY_LEG_A, in, NULL, b),
+			 EINVAL);
+	assert_int_equal(relay_sdp_rewrite(call, 5, in, NULL, b), EINVAL);
 	mem_deref(in);
 	mem_deref(b);
 	relay_call_delete(call);
+	assert_int_equal(relay_ports_used(r), 0);
+	mem_deref(r);
+}
+
+/* Replace the number from (after ' ' or ':', before a non-digit) in s
+ * with to. */
+static void port_subst(char *s, size_t sz, uint16_t from, uint16_t to)
+{
+	char f[8], t[8], out[2048], *p = s;
+	size_t n = 0, fl, tl;
+
+	snprintf(f, sizeof(f), "%u", from);
+	snprintf(t, sizeof(t), "%u", to);
+	fl = strlen(f);
+	tl = strlen(t);
+	while (*p && n + tl < sizeof(out)) {
+		if (p > s && (p[-1] == ' ' || p[-1] == ':') &&
+		    !strncmp(p, f, fl) && (p[fl] < '0' || p[fl] > '9')) {
+			memcpy(out + n, t, tl);
+			n += tl;
+			p += fl;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	assert_true(n < sz);
+	memcpy(s, out, n + 1);
+}
+
+/* The offer's codec filter in the relay's print (one print) gives the
+ * bytes of the filter printed first and that print rewritten by the
+ * relay (two prints), and opens no ports for a stream it rejects. */
+static void test_media_sdp_filter_one_print(void **state)
+{
+	static const char text[] =
+		"v=0\no=pbx 5 5 IN IP4 192.0.2.1\r\ns=-\r\n"
+		"c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/AVP 0 8 101\r\na=rtcp:4001\r\n"
+		"a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\n"
+		"a=fmtp:101 0-15\r\na=rtcp-fb:8 nack\r\na=ptime:20\r\n"
+		"m=video 4002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+		"a=rtcp:4003\r\n"
+		"m=image 4004 udptl t38\r\n";
+	struct relay_conf c;
+	struct relay *r;
+	struct relay_call *c1, *c2;
+	struct sdp_session *in, *mid;
+	struct sdp_rewrite rw;
+	struct sockaddr_storage l1, l2;
+	struct buf *b0, *b1, *b2;
+	char t1[2048], t2[2048];
+	struct pl pl;
+
+	(void)state;
+	conf_init(&c, 40);
+	assert_int_equal(relay_alloc(&r, &c, NULL, NULL, NULL), 0);
+	assert_int_equal(relay_call_alloc(&c1, r, "two", NULL), 0);
+	assert_int_equal(relay_call_alloc(&c2, r, "one", NULL), 0);
+	pl_set_str(&pl, text);
+	assert_int_equal(sdp_session_decode(&in, &pl, NULL, NULL), 0);
+	sdp_rewrite_init(&rw);
+	sdp_rewrite_keep_pt(&rw, 0, 0);
+	sdp_rewrite_keep_pt(&rw, 0, 101);
+	rw.media[1].filter = true; /* video refused */
+	assert_false(sdp_rewrite_rejects(&rw, in, 0));
+	assert_true(sdp_rewrite_rejects(&rw, in, 1));
+	assert_false(sdp_rewrite_rejects(&rw, in, 2));
+	assert_false(sdp_rewrite_rejects(&rw, in, 3));
+	assert_false(sdp_rewrite_rejects(NULL, in, 1));
+
+	/* two prints */
+	b0 = buf_alloc(512);
+	b1 = buf_alloc(512);
+	b2 = buf_alloc(512);
+	assert_true(b0 && b1 && b2);
+	assert_int_equal(sdp_print(b0, in, &rw), 0);
+	pl = buf_pl(b0);
+	assert_int_equal(sdp_session_decode(&mid, &pl, b0, NULL), 0);
+	assert_int_equal(relay_sdp_rewrite(c1, RELAY_LEG_A, mid, NULL, b1), 0);
+	assert_int_equal(relay_ports_used(r), 4); /* audio, image: 2 legs */
+	/* one print */
+	assert_int_equal(relay_sdp_rewrite(c2, RELAY_LEG_A, in, &rw, b2), 0);
+	assert_int_equal(relay_ports_used(r), 8); /* not the video's */
+
+	pl = buf_pl(b1);
+	assert_int_equal(pl_strcpy(&pl, t1, sizeof(t1)), 0);
+	pl = buf_pl(b2);
+	assert_int_equal(pl_strcpy(&pl, t2, sizeof(t2)), 0);
+	for (uint32_t i = 0; i < 3; i += 2) {
+		assert_int_equal(relay_media_local(c1, RELAY_LEG_B, i, &l1),
+				 0);
+		assert_int_equal(relay_media_local(c2, RELAY_LEG_B, i, &l2),
+				 0);
+		port_subst(t1, sizeof(t1), sa_port(&l1), sa_port(&l2));
+		port_subst(t1, sizeof(t1), (uint16_t)(sa_port(&l1) + 1),
+			   (uint16_t)(sa_port(&l2) + 1));
+	}
+	assert_string_equal(t1, t2);
+	assert_non_null(strstr(t2, "m=audio "));
+	assert_non_null(strstr(t2, "m=video 0 RTP/AVP 96\r\n"));
+	assert_null(strstr(t2, "PCMA"));
+	/* the rejected stream keeps its first format (RFC 3264 6) */
+	assert_non_null(strstr(t2, "a=rtpmap:96 H264/90000\r\n"));
+	assert_null(strstr(t2, "192.0.2.1"));
+	assert_non_null(strstr(t2, "a=fmtp:101 0-15\r\n"));
+
+	mem_deref(mid);
+	mem_deref(in);
+	mem_deref(b0);
+	mem_deref(b1);
+	mem_deref(b2);
+	relay_call_delete(c1);
+	relay_call_delete(c2);
 	assert_int_equal(relay_ports_used(r), 0);
 	mem_deref(r);
 }
@@ -224,6 +340,7 @@ int main(void)
 		LEAKCHECK_TEST(test_media_sdp_offer_answer),
 		LEAKCHECK_TEST(test_media_sdp_hold),
 		LEAKCHECK_TEST(test_media_sdp_rejected_and_full),
+		LEAKCHECK_TEST(test_media_sdp_filter_one_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

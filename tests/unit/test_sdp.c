@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/pl.h"
+#include "base/sa.h"
 #include "sip/sdp.h"
 #include "leakcheck.h"
 
@@ -826,6 +827,56 @@ static void test_print_oom(void **state)
 	mem_deref(s);
 }
 
+/* The parsed addresses as socket addresses: what sa_parse_pl() makes of
+ * the text. */
+static void test_conn_sa(void **state)
+{
+	static const char *addrs[] = {
+		"IN IP4 0.0.0.0",
+		"IN IP4 255.255.255.255",
+		"IN IP4 10.1.20.255",
+		"IN  IP4   192.0.2.7",
+		"IN IP6 ::1",
+		"IN IP6 2001:db8::1:2",
+		"IN IP6 ::ffff:1.2.3.4",
+	};
+	struct sockaddr_storage sa, want;
+	struct sdp_session *s;
+	char txt[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(*addrs); i++) {
+		snprintf(txt, sizeof(txt),
+			 "v=0\r\no=- 1 1 %s\r\ns=-\r\nc=%s\r\nt=0 0\r\n"
+			 "m=audio 7000 RTP/AVP 0\r\na=rtcp:7003 %s\r\n",
+			 addrs[i], addrs[i], addrs[i]);
+		s = parse_ok(txt);
+		assert_int_equal(sa_parse_pl(&want, &s->conn.addr, 7000), 0);
+		assert_int_equal(sdp_conn_sa(&s->conn, 7000, &sa), 0);
+		assert_true(sa_eq(&sa, &want));
+		assert_int_equal(sdp_conn_sa(&s->origin.addr, 7000, &sa), 0);
+		assert_true(sa_eq(&sa, &want));
+		sa_set_port(&want, 7003);
+		assert_int_equal(
+			sdp_conn_sa(&s->media[0].rtcp_conn, 7003, &sa), 0);
+		assert_true(sa_eq(&sa, &want));
+		/* no media-level c= */
+		assert_int_equal(sdp_conn_sa(&s->media[0].conn, 1, &sa),
+				 EINVAL);
+		mem_deref(s);
+	}
+	s = parse_ok("v=0\r\no=- 1 1 IN IP4 host.example.com\r\ns=-\r\n"
+		     "c=IN IP4 media.example.com\r\nt=0 0\r\n");
+	memset(&sa, 0xab, sizeof(sa));
+	want = sa;
+	assert_int_equal(sdp_conn_sa(&s->conn, 1, &sa), EINVAL);
+	assert_int_equal(sdp_conn_sa(&s->origin.addr, 1, &sa), EINVAL);
+	assert_int_equal(memcmp(&sa, &want, sizeof(sa)), 0); /* untouched */
+	assert_int_equal(sdp_conn_sa(NULL, 1, &sa), EINVAL);
+	assert_int_equal(sdp_conn_sa(&s->conn, 1, NULL), EINVAL);
+	mem_deref(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -844,6 +895,7 @@ int main(void)
 		LEAKCHECK_TEST(test_print_filter),
 		LEAKCHECK_TEST(test_print_version_bump),
 		LEAKCHECK_TEST(test_print_oom),
+		LEAKCHECK_TEST(test_conn_sa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
