@@ -63,61 +63,73 @@ void tmrl_wakeup_set(struct tmrl *tl, tmrl_wakeup_h *wh, void *arg)
 }
 
 /* a fires before b */
-static inline bool before(struct tmrl *tl, const struct hent *a,
-			  const struct hent *b)
+static inline bool before(const struct hent *a, const struct hent *b)
 {
-	tl->ncmp++;
 	if (a->due != b->due)
 		return a->due < b->due;
 	return a->seq < b->seq;
 }
 
-static inline void place(struct tmrl *tl, size_t i, const struct hent *e)
-{
-	tl->heap[i] = *e;
-	e->t->idx = i + 1;
-}
+/* The sifts keep the array, its length and the comparison count in
+ * locals: the writes to moved timers' idx could alias tl's fields. */
 
 /* Put e, whose slot is i, where it belongs above i. */
 static void sift_up(struct tmrl *tl, size_t i, struct hent e)
 {
+	struct hent *h = tl->heap;
+	uint64_t ncmp = 0;
+
 	while (i > 0) {
 		size_t p = (i - 1) / ARITY;
 
-		if (!before(tl, &e, &tl->heap[p]))
+		ncmp++;
+		if (!before(&e, &h[p]))
 			break;
-		place(tl, i, &tl->heap[p]);
+		h[i] = h[p];
+		h[i].t->idx = i + 1;
 		i = p;
 	}
-	place(tl, i, &e);
+	h[i] = e;
+	e.t->idx = i + 1;
+	tl->ncmp += ncmp;
 }
 
 /* Put e, whose slot is i, where it belongs below i. */
 static void sift_down(struct tmrl *tl, size_t i, struct hent e)
 {
+	struct hent *h = tl->heap;
+	size_t n = tl->n;
+	uint64_t ncmp = 0;
+
 	for (;;) {
 		size_t c = ARITY * i + 1, end = c + ARITY, m;
 
-		if (c >= tl->n)
+		if (c >= n)
 			break;
-		if (end > tl->n)
-			end = tl->n;
+		if (end > n)
+			end = n;
 		m = c;
-		for (c++; c < end; c++)
-			if (before(tl, &tl->heap[c], &tl->heap[m]))
+		for (c++; c < end; c++) {
+			ncmp++;
+			if (before(&h[c], &h[m]))
 				m = c;
-		if (!before(tl, &tl->heap[m], &e))
+		}
+		ncmp++;
+		if (!before(&h[m], &e))
 			break;
-		place(tl, i, &tl->heap[m]);
+		h[i] = h[m];
+		h[i].t->idx = i + 1;
 		i = m;
 	}
-	place(tl, i, &e);
+	h[i] = e;
+	e.t->idx = i + 1;
+	tl->ncmp += ncmp;
 }
 
 /* Slot i got key e: move it up or down. */
 static void sift(struct tmrl *tl, size_t i, struct hent e)
 {
-	if (i > 0 && before(tl, &e, &tl->heap[(i - 1) / ARITY]))
+	if (i > 0 && (tl->ncmp++, before(&e, &tl->heap[(i - 1) / ARITY])))
 		sift_up(tl, i, e);
 	else
 		sift_down(tl, i, e);
