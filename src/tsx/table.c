@@ -38,14 +38,11 @@ static void put(struct tsx_slot *slot, size_t mask, uint32_t key,
 	slot[i].tx = tx;
 }
 
-int tsx_table_reserve(struct tsx_table *t)
+int tsx_table_grow(struct tsx_table *t)
 {
 	size_t size = t->mask + 1, nsize = size * 2;
 	struct tsx_slot *ns;
 
-	/* at most half full: probe runs stay short */
-	if ((t->n + 1) * 2 <= size)
-		return 0;
 	if (nsize > SIZE_MAX / sizeof(*ns))
 		return ENOMEM;
 	ns = mem_zalloc(nsize * sizeof(*ns), NULL);

@@ -105,9 +105,15 @@ static inline bool tsx_is_server(const struct tsx *tx)
 /* Empty table of at least size slots (a power of two). 0 or ENOMEM. */
 int tsx_table_init(struct tsx_table *t, uint32_t size);
 void tsx_table_release(struct tsx_table *t);
+/* Double the slots. 0 or ENOMEM. */
+int tsx_table_grow(struct tsx_table *t);
 /* Room for one more (grows now, so a later tsx_table_add() cannot
  * fail). 0 or ENOMEM. */
-int tsx_table_reserve(struct tsx_table *t);
+static inline int tsx_table_reserve(struct tsx_table *t)
+{
+	/* at most half full: probe runs stay short */
+	return (t->n + 1) * 2 <= t->mask + 1 ? 0 : tsx_table_grow(t);
+}
 /* Add tx under key; the table takes the caller's reference. 0 or
  * ENOMEM. */
 int tsx_table_add(struct tsx_table *t, uint32_t key, struct tsx *tx);
