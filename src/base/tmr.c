@@ -278,11 +278,6 @@ uint64_t tmrl_next_delay(const struct tmrl *tl)
 	return tl->heap[0].due > now ? tl->heap[0].due - now : 0;
 }
 
-uint64_t tmrl_next_due(const struct tmrl *tl)
-{
-	return tl && tl->n ? tl->heap[0].due : TMR_NEVER;
-}
-
 size_t tmrl_count(const struct tmrl *tl)
 {
 	return tl ? tl->n : 0;

@@ -59,10 +59,6 @@ unsigned tmrl_poll(struct tmrl *tl, uint64_t now);
  * is already due; TMR_NEVER when no timer runs. */
 uint64_t tmrl_next_delay(const struct tmrl *tl);
 
-/* The earliest deadline (absolute, clock_now_ms() origin) without
- * reading the clock; TMR_NEVER when no timer runs. */
-uint64_t tmrl_next_due(const struct tmrl *tl);
-
 /* Number of running timers. */
 size_t tmrl_count(const struct tmrl *tl);
 

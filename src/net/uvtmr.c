@@ -16,8 +16,6 @@ struct uvtmr_handle {
 struct uvtmr {
 	struct uvtmr_handle *uh; /* owned until closed */
 	struct tmrl *tl;	 /* ref */
-	uint64_t armed; /* the deadline uh is armed for (clock_now_ms()
-			   origin), TMR_NEVER when stopped */
 	bool polling;
 };
 
@@ -41,33 +39,19 @@ static void uvtmr_destroy(void *data)
 
 static void on_timer(uv_timer_t *h);
 
-/* Arm uh for the earliest deadline; unless force, not again for the
- * deadline it is armed for already. */
-static void rearm(struct uvtmr *ut, bool force)
+void uvtmr_rearm(struct uvtmr *ut)
 {
-	uint64_t due, now;
+	uint64_t d;
 
 	if (!ut || !ut->uh)
 		return;
-	due = tmrl_next_due(ut->tl);
-	if (due == TMR_NEVER) {
+	d = tmrl_next_delay(ut->tl);
+	if (d == TMR_NEVER) {
 		uv_timer_stop(&ut->uh->h);
-		ut->armed = TMR_NEVER;
 		return;
 	}
-	/* the earliest deadline did not move: no clock read, no re-arm */
-	if (!force && due == ut->armed &&
-	    uv_is_active((uv_handle_t *)&ut->uh->h))
-		return;
-	now = clock_now_ms();
 	uv_update_time(ut->uh->h.loop);
-	uv_timer_start(&ut->uh->h, on_timer, due > now ? due - now : 0, 0);
-	ut->armed = due;
-}
-
-void uvtmr_rearm(struct uvtmr *ut)
-{
-	rearm(ut, true);
+	uv_timer_start(&ut->uh->h, on_timer, d, 0);
 }
 
 static void on_timer(uv_timer_t *h)
@@ -78,11 +62,10 @@ static void on_timer(uv_timer_t *h)
 	if (!ut)
 		return;
 	mem_ref(ut);
-	ut->armed = TMR_NEVER; /* fired: uh is not armed any more */
 	ut->polling = true;
 	tmrl_poll(ut->tl, clock_now_ms());
 	ut->polling = false;
-	rearm(ut, false);
+	uvtmr_rearm(ut);
 	mem_deref(ut);
 }
 
@@ -91,7 +74,7 @@ static void on_wakeup(void *arg)
 	struct uvtmr *ut = arg;
 
 	if (!ut->polling)
-		rearm(ut, false);
+		uvtmr_rearm(ut);
 }
 
 int uvtmr_alloc(struct uvtmr **utp, uv_loop_t *loop, struct tmrl *tl)
@@ -105,7 +88,6 @@ int uvtmr_alloc(struct uvtmr **utp, uv_loop_t *loop, struct tmrl *tl)
 	if (!ut)
 		return ENOMEM;
 	ut->tl = mem_ref(tl);
-	ut->armed = TMR_NEVER;
 	uh = mem_zalloc(sizeof(*uh), NULL);
 	if (!uh) {
 		mem_deref(ut);
