@@ -87,8 +87,7 @@ static void test_tsx_table_model(void **state)
 				size_t same = 0;
 
 				for (size_t j = k % 5; j < NX; j += 5)
-					if (in[j] && key_of(j) ==
-							     key_of(k))
+					if (in[j] && key_of(j) == key_of(k))
 						same++;
 				assert_int_equal(count_key(&t, key_of(k),
 							   fake(k), &found),
