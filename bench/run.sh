@@ -26,6 +26,7 @@ run() {
 }
 
 run parse_bench
+run tmr_bench
 bash "$here/cps.sh" || failed=1
 bash "$here/mem.sh" || failed=1
 bash "$here/media.sh" || failed=1

@@ -1,10 +1,14 @@
-/* Timers: a binary min-heap of embedded timers.
+/* Timers: a 4-ary min-heap of embedded timers.
  *
  * A struct tmr lives inside the object it serves (zero it, or tmr_init(),
  * before first use). Each running timer remembers its heap index, so
  * start, cancel and expiry are O(log n) however many timers run (the heap
- * is built to hold 200,000+ live timers). Time comes only from
- * clock_now_ms(), so tests drive timers with clock_mock_set/advance.
+ * is built to hold 200,000+ live timers). The heap's array holds each
+ * timer's deadline and start order next to its pointer, so sifting never
+ * reads a timer, only writes the index of one it moves: at 200k timers
+ * spread over transactions, a read of each would be a cache miss. Time
+ * comes only from clock_now_ms(), so tests drive timers with
+ * clock_mock_set/advance.
  *
  * The heap knows nothing about the event loop: src/net/uvtmr.h arms one
  * libuv timer for the earliest deadline and calls tmrl_poll(). Single
@@ -21,9 +25,8 @@ struct tmrl;
 
 typedef void(tmr_h)(void *arg);
 
+/* The deadline and start order live in the list's heap array. */
 struct tmr {
-	uint64_t due;	 /* absolute ms (clock_now_ms() origin) */
-	uint64_t seq;	 /* start order: ties fire first-started first */
 	size_t idx;	 /* heap slot + 1; 0 when not running */
 	struct tmrl *tl; /* weak: the list it runs on, NULL when idle */
 	tmr_h *h;
@@ -60,7 +63,8 @@ uint64_t tmrl_next_delay(const struct tmrl *tl);
 size_t tmrl_count(const struct tmrl *tl);
 
 /* Key comparisons done by heap operations since the list was made (for
- * the O(log n) check in tests). */
+ * the O(log n) check in tests): an insert does at most one per level
+ * (log4 n), a removal at most four per level (2 log2 n). */
 uint64_t tmrl_ncmp(const struct tmrl *tl);
 
 /* Zero a timer (same as memset 0). */
@@ -80,5 +84,9 @@ bool tmr_isrunning(const struct tmr *t);
 
 /* Milliseconds until t fires (0 if due); 0 when not running. */
 uint64_t tmr_remaining(const struct tmr *t);
+
+/* The absolute deadline of a running t (clock_now_ms() origin), 0 when
+ * not running. */
+uint64_t tmr_due(const struct tmr *t);
 
 #endif

@@ -10,9 +10,8 @@
 
 static int send_req(struct tsx *ct, struct buf *mb)
 {
-	return sip_transp_send(ct->tl->tp, ct->tpk,
-			       (struct sockaddr *)&ct->dst, ct->conn, mb,
-			       tsx_transport_err, ct);
+	return sip_transp_send(ct->tl->tp, ct->u.c.tpk, &ct->u.c.dst.sa,
+			       ct->u.c.conn, mb, tsx_transport_err, ct);
 }
 
 static void on_timeout(void *arg)
@@ -61,7 +60,7 @@ static void on_retx(void *arg)
 	ct->nretx++;
 	tl->st.retransmissions_sent++;
 	(void)tmr_start(tl->tmrl, &ct->tmr_retx, ct->retx_ival, on_retx, ct);
-	err = send_req(ct, ct->req_mb);
+	err = send_req(ct, ct->u.c.req_mb);
 	if (err)
 		tsx_fail_later(ct, err);
 }
@@ -79,19 +78,25 @@ static int client_start(struct tsx **ctp, struct tsx *ct, struct buf *mb,
 	int err;
 
 	ct->key = tsx_key_branch(&ct->branch);
-	ct->req_mb = mem_ref(mb);
-	ct->tpk = tp;
-	ct->dst = *d;
-	ct->conn = mem_ref(conn);
+	ct->u.c.req_mb = mem_ref(mb);
+	ct->u.c.tpk = tp;
+	memcpy(&ct->u.c.dst, d,
+	       d->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					: sizeof(struct sockaddr_in));
+	ct->u.c.conn = mem_ref(conn);
 	ct->h = h;
 	ct->arg = arg;
-	err = sip_transp_send_request(tl->tp, &ct->tpk,
+	/* room in the table first: once sent, linking cannot fail */
+	err = tsx_table_reserve(&tl->tab);
+	if (err)
+		return err;
+	err = sip_transp_send_request(tl->tp, &ct->u.c.tpk,
 				      (const struct sockaddr *)d, conn, mb,
 				      tcp_ok, tsx_transport_err, ct);
 	if (err)
 		return err;
-	ct->reliable = ct->tpk != SIP_TP_UDP;
-	tsx_link(ct);
+	ct->reliable = ct->u.c.tpk != SIP_TP_UDP;
+	(void)tsx_link(ct);
 	tl->st.client_created++;
 	t1 = tl->cfg.t1;
 	if (!ct->reliable) {
@@ -182,12 +187,12 @@ static void send_cancel(struct tsx *ct)
 	struct buf *mb = NULL;
 	int err;
 
-	ct->cancel_sent = true;
+	ct->u.c.cancel_sent = true;
 	err = tsx_cancel_build(&mb, tsx_request_msg(ct));
 	if (!err)
-		err = tsx_request(NULL, ct->tl, mb, ct->tpk,
-				  (struct sockaddr *)&ct->dst, ct->conn, false,
-				  NULL, NULL);
+		err = tsx_request(NULL, ct->tl, mb, ct->u.c.tpk,
+				  &ct->u.c.dst.sa, ct->u.c.conn, false, NULL,
+				  NULL);
 	if (err)
 		log_info("tsx: could not send CANCEL: %s", strerror(err));
 	mem_deref(mb);
@@ -199,9 +204,9 @@ int tsx_cancel(struct tsx *ct)
 		return EINVAL;
 	if (!ct->tl || ct->state == TSX_TERMINATED)
 		return ESHUTDOWN;
-	if (ct->cancel_wanted)
+	if (ct->u.c.cancel_wanted)
 		return EALREADY;
-	ct->cancel_wanted = true;
+	ct->u.c.cancel_wanted = true;
 	if (ct->state == TSX_PROCEEDING)
 		send_cancel(ct);
 	return 0;
@@ -229,10 +234,10 @@ static void ict_recv(struct tsx *ct, struct sip_msg *msg)
 		} else {
 			/* §17.1.1.3: ACK it here; Timer D */
 			ct->state = TSX_COMPLETED;
-			err = tsx_ack_build(&ct->ack_mb, tsx_request_msg(ct),
-					    msg);
+			err = tsx_ack_build(&ct->u.c.ack_mb,
+					    tsx_request_msg(ct), msg);
 			if (!err)
-				err = send_req(ct, ct->ack_mb);
+				err = send_req(ct, ct->u.c.ack_mb);
 			if (err)
 				log_info("tsx: could not send ACK: %s",
 					 strerror(err));
@@ -242,15 +247,16 @@ static void ict_recv(struct tsx *ct, struct sip_msg *msg)
 		}
 		mem_ref(ct);
 		tsx_event_raise(ct, TSX_EV_RESPONSE, msg, sc, 0);
-		if (sc < 200 && ct->cancel_wanted && !ct->cancel_sent &&
-		    ct->state == TSX_PROCEEDING)
+		if (sc < 200 && ct->u.c.cancel_wanted &&
+		    !ct->u.c.cancel_sent && ct->state == TSX_PROCEEDING)
 			send_cancel(ct);
 		tsx_slim(ct); /* final: the ACK (non-2xx) is all to keep */
 		mem_deref(ct);
 		break;
 	case TSX_COMPLETED:
 		tl->st.retransmissions_absorbed++;
-		if (sc >= 300 && ct->ack_mb && send_req(ct, ct->ack_mb))
+		if (sc >= 300 && ct->u.c.ack_mb &&
+		    send_req(ct, ct->u.c.ack_mb))
 			log_info("tsx: could not resend ACK");
 		break;
 	case TSX_ACCEPTED:

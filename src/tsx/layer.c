@@ -30,16 +30,15 @@ static void on_transp_recv(struct sip_msg *msg, const struct sip_recv *rx,
 static void layer_destroy(void *data)
 {
 	struct tsx_layer *tl = data;
-	struct le *le;
+	struct tsx *tx;
+	size_t pos = 0;
 
 	sip_transp_handler_set(tl->tp, NULL, NULL);
-	while ((le = tl->all.head)) {
-		struct tsx *tx = le->data;
-
+	while (tl->tab.slot && (tx = tsx_table_any(&tl->tab, &pos))) {
 		tx->h = NULL; /* no callbacks from a destructor */
 		tsx_terminate(tx);
 	}
-	mem_deref(tl->ht);
+	tsx_table_release(&tl->tab);
 	mem_deref(tl->tp);
 	mem_deref(tl->tmrl);
 }
@@ -72,7 +71,7 @@ int tsx_layer_alloc(struct tsx_layer **tlp, struct sip_transp *tp,
 	if (tu)
 		tl->tu = *tu;
 	tl->arg = arg;
-	err = hash_alloc(&tl->ht, tl->cfg.buckets);
+	err = tsx_table_init(&tl->tab, tl->cfg.buckets);
 	if (err) {
 		mem_deref(tl);
 		return err;
@@ -89,7 +88,7 @@ void tsx_layer_stats(const struct tsx_layer *tl, struct tsx_stats *st)
 	if (!tl || !st)
 		return;
 	*st = tl->st;
-	st->live = (uint32_t)list_count(&tl->all);
+	st->live = (uint32_t)tl->tab.n;
 }
 
 uint32_t tsx_key_branch(const struct pl *branch)
@@ -101,19 +100,20 @@ static void tsx_destroy(void *data)
 {
 	struct tsx *tx = data;
 
+	/* the table holds a reference: a linked tsx is not destroyed */
 	tmr_cancel(&tx->tmr_retx);
 	tmr_cancel(&tx->tmr_to);
-	tmr_cancel(&tx->tmr_trying);
-	list_unlink(&tx->le);
-	list_unlink(&tx->le_all);
 	mem_deref(tx->req);
-	mem_deref(tx->resp);
-	mem_deref(tx->topvia);
-	mem_deref(tx->req_mb);
-	mem_deref(tx->ack_mb);
-	mem_deref(tx->conn);
-	mem_deref(tx->rx.conn);
-	mem_deref(tx->totag);
+	if (tsx_is_server(tx)) {
+		mem_deref(tx->u.s.resp);
+		mem_deref(tx->u.s.topvia);
+		mem_deref(tx->u.s.rx.conn);
+		mem_deref(tx->u.s.totag);
+	} else {
+		mem_deref(tx->u.c.req_mb);
+		mem_deref(tx->u.c.ack_mb);
+		mem_deref(tx->u.c.conn);
+	}
 	mem_deref(tx->keep);
 }
 
@@ -143,11 +143,15 @@ int tsx_alloc(struct tsx **txp, struct tsx_layer *tl, enum tsx_kind kind,
 	return 0;
 }
 
-/* Into the table; the table holds a reference until terminated. */
-void tsx_link(struct tsx *tx)
+int tsx_link(struct tsx *tx)
 {
-	hash_append(tx->tl->ht, tx->key, &tx->le, mem_ref(tx));
-	list_append(&tx->tl->all, &tx->le_all, tx);
+	int err = tsx_table_add(&tx->tl->tab, tx->key, tx);
+
+	if (err)
+		return err;
+	mem_ref(tx);
+	tx->linked = true;
+	return 0;
 }
 
 /* Move the slices of v (all within v->raw) onto copy, a copy of raw's
@@ -171,12 +175,13 @@ static bool via_rebase(struct sip_via *v, const char *copy)
 
 void tsx_slim(struct tsx *tx)
 {
-	bool server = tx->kind == TSX_IST || tx->kind == TSX_NIST;
+	bool server = tsx_is_server(tx);
 	struct sip_via v;
 	struct pl pl;
 	char *k;
 
-	if ((!tx->req && !tx->req_mb) || tx->method == SIP_METHOD_UNKNOWN)
+	if ((!tx->req && (server || !tx->u.c.req_mb)) ||
+	    tx->method == SIP_METHOD_UNKNOWN)
 		return;
 	switch (tx->state) {
 	case TSX_COMPLETED:
@@ -193,37 +198,38 @@ void tsx_slim(struct tsx *tx)
 		if (tx->rfc2543)
 			return;
 		/* a private copy of the top Via element, decoded again */
-		k = mem_alloc(tx->via.raw.l + 1, NULL);
+		k = mem_alloc(tx->u.s.via.raw.l + 1, NULL);
 		if (!k)
 			return;
-		memcpy(k, tx->via.raw.p, tx->via.raw.l);
-		k[tx->via.raw.l] = '\0';
-		pl_set(&pl, k, tx->via.raw.l);
-		v = tx->via;
+		memcpy(k, tx->u.s.via.raw.p, tx->u.s.via.raw.l);
+		k[tx->u.s.via.raw.l] = '\0';
+		pl_set(&pl, k, tx->u.s.via.raw.l);
+		v = tx->u.s.via;
 		if (!via_rebase(&v, k) && (sip_via_decode(&v, &pl) ||
 					   !pl_eq(&v.branch, &tx->branch))) {
 			mem_deref(k);
 			return;
 		}
-		tx->via = v;
+		tx->u.s.via = v;
 		tx->branch = v.branch;
 		/* Accepted: the TU (gone) sent the 2xx; nothing resends */
 		if (tx->state == TSX_ACCEPTED)
-			tx->resp = mem_deref(tx->resp);
+			tx->u.s.resp = mem_deref(tx->u.s.resp);
+		/* no response is built now */
+		tx->u.s.topvia = mem_deref(tx->u.s.topvia);
 	} else if (tx->keep) {
 		/* started with tsx_request_known(): branch is a copy */
 		k = tx->keep;
-		tx->req_mb = mem_deref(tx->req_mb);
+		tx->u.c.req_mb = mem_deref(tx->u.c.req_mb);
 	} else {
 		k = pl_strdup(&tx->branch);
 		if (!k)
 			return;
 		pl_set_str(&tx->branch, k);
-		tx->req_mb = mem_deref(tx->req_mb);
+		tx->u.c.req_mb = mem_deref(tx->u.c.req_mb);
 	}
 	tx->keep = k;
 	tx->req = mem_deref(tx->req);
-	tx->topvia = mem_deref(tx->topvia); /* no response is built now */
 }
 
 void tsx_event_raise(struct tsx *tx, enum tsx_ev type, struct sip_msg *msg,
@@ -245,10 +251,10 @@ void tsx_terminate(struct tsx *tx)
 	tx->state = TSX_TERMINATED;
 	tmr_cancel(&tx->tmr_retx);
 	tmr_cancel(&tx->tmr_to);
-	tmr_cancel(&tx->tmr_trying);
-	linked = tx->le.list != NULL;
-	list_unlink(&tx->le);
-	list_unlink(&tx->le_all);
+	linked = tx->linked;
+	if (linked)
+		tsx_table_del(&tx->tl->tab, tx->key, tx);
+	tx->linked = false;
 	tx->tl = NULL;
 	mem_ref(tx);
 	tsx_event_raise(tx, TSX_EV_TERMINATED, NULL, 0, 0);
@@ -262,16 +268,13 @@ struct tsx *tsx_find_client(struct tsx_layer *tl, const struct pl *branch,
 			    enum sip_method method)
 {
 	uint32_t key = tsx_key_branch(branch);
-	struct le *le;
+	size_t pos = TSX_TABLE_START;
+	struct tsx *tx;
 
-	LIST_FOREACH(hash_bucket(tl->ht, key), le)
-	{
-		struct tsx *tx = le->data;
-
-		/* the whole key first: no access to the branch's bytes */
-		if (tx->key != key)
-			continue;
-		if (tx->kind != TSX_ICT && tx->kind != TSX_NICT)
+	/* the table compares keys: only a transaction whose key matches is
+	 * read */
+	while ((tx = tsx_table_next(&tl->tab, key, &pos))) {
+		if (tsx_is_server(tx))
 			continue;
 		if (tx->method == method && pl_eq(&tx->branch, branch))
 			return tx;
@@ -381,11 +384,10 @@ struct sip_msg *tsx_request_msg(struct tsx *tx)
 	if (!tx)
 		return NULL;
 	/* a client started by tsx_request_known(): decoded on first use */
-	if (!tx->req && tx->req_mb && tx->kind != TSX_IST &&
-	    tx->kind != TSX_NIST) {
-		pl = buf_pl(tx->req_mb);
-		(void)sip_msg_decode(&tx->req, &pl, tx->req_mb,
-				     tx->tpk != SIP_TP_UDP, NULL);
+	if (!tx->req && !tsx_is_server(tx) && tx->u.c.req_mb) {
+		pl = buf_pl(tx->u.c.req_mb);
+		(void)sip_msg_decode(&tx->req, &pl, tx->u.c.req_mb,
+				     tx->u.c.tpk != SIP_TP_UDP, NULL);
 	}
 	return tx->req;
 }
@@ -397,14 +399,14 @@ uint16_t tsx_scode(const struct tsx *tx)
 
 const char *tsx_totag(const struct tsx *st)
 {
-	return st && st->totag ? st->totag : "";
+	return st && tsx_is_server(st) && st->u.s.totag ? st->u.s.totag : "";
 }
 
 const struct sip_recv *tsx_recv_info(const struct tsx *st)
 {
-	if (!st || (st->kind != TSX_IST && st->kind != TSX_NIST))
+	if (!st || !tsx_is_server(st))
 		return NULL;
-	return &st->rx;
+	return &st->u.s.rx;
 }
 
 void tsx_branch_make(char *buf, size_t sz)

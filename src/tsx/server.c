@@ -48,15 +48,15 @@ void tsx_transport_err(int err, void *arg)
 
 static int send_resp(struct tsx *st)
 {
-	return sip_transp_send_response(st->tl->tp, &st->rx, &st->via,
-					st->resp, tsx_transport_err, st);
+	return sip_transp_send_response(st->tl->tp, &st->u.s.rx, &st->u.s.via,
+					st->u.s.resp, tsx_transport_err, st);
 }
 
 static void resend(struct tsx *st)
 {
 	int err;
 
-	if (!st->resp)
+	if (!st->u.s.resp)
 		return;
 	st->tl->st.responses_resent++;
 	err = send_resp(st);
@@ -88,31 +88,30 @@ int tsx_server_new(struct tsx **stp, struct tsx_layer *tl, struct sip_msg *msg,
 			msg->method, msg);
 	if (err)
 		return err;
-	st->rx = *rx;
-	mem_ref(st->rx.conn);
+	st->u.s.rx = *rx;
+	mem_ref(st->u.s.rx.conn);
 	st->reliable = rx->tp != SIP_TP_UDP;
-	st->via = *via;
+	st->u.s.via = *via;
 	st->branch = via->branch;
 	st->rfc2543 = !sip_via_branch_is_rfc3261(via);
 	st->key = st->rfc2543 ? key_2543(msg) : tsx_key_branch(&via->branch);
 	if (!sip_msg_to(msg, &to) && pl_isset(&to->tag)) {
-		st->totag = pl_strdup(&to->tag);
+		st->u.s.totag = pl_strdup(&to->tag);
 	} else {
-		st->totag = mem_zalloc(17, NULL);
-		if (st->totag)
-			net_rand_token(st->totag, 17);
+		st->u.s.totag = mem_zalloc(17, NULL);
+		if (st->u.s.totag)
+			net_rand_token(st->u.s.totag, 17);
 	}
-	if (!st->totag) {
+	if (!st->u.s.totag || tsx_link(st)) {
 		mem_deref(st);
 		return ENOMEM;
 	}
-	tsx_link(st);
 	tl->st.server_created++;
 	/* With trying_ms 0 the layer sends 100 Trying right after the TU's
 	 * request handler returns (tsx_server_trying), so a request the TU
 	 * drops is never answered at all. */
 	if (st->kind == TSX_IST && tl->cfg.trying_ms)
-		(void)tmr_start(tl->tmrl, &st->tmr_trying, tl->cfg.trying_ms,
+		(void)tmr_start(tl->tmrl, &st->tmr_retx, tl->cfg.trying_ms,
 				on_trying, st);
 	*stp = st;
 	return 0;
@@ -127,7 +126,7 @@ void tsx_server_trying(struct tsx *st)
 
 int tsx_drop(struct tsx *st)
 {
-	if (!st || (st->kind != TSX_IST && st->kind != TSX_NIST))
+	if (!st || !tsx_is_server(st))
 		return EINVAL;
 	if (st->state == TSX_TERMINATED)
 		return ESHUTDOWN;
@@ -187,7 +186,8 @@ static bool match_2543(struct tsx *st, struct sip_msg *msg, bool cancel)
 	if (ack && !cancel) {
 		const struct sip_addr *to;
 
-		if (sip_msg_to(msg, &to) || !pl_eq_str(&to->tag, st->totag))
+		if (sip_msg_to(msg, &to) ||
+		    !pl_eq_str(&to->tag, st->u.s.totag))
 			return false;
 	} else if (!tag_eq(st->req, msg, false)) {
 		return false;
@@ -199,23 +199,19 @@ struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
 			     bool cancel)
 {
 	const struct sip_via *via;
+	size_t pos = TSX_TABLE_START;
+	struct tsx *st;
 	bool rfc3261;
-	struct le *le;
 	uint32_t key;
 
 	if (sip_msg_via(msg, &via))
 		return NULL;
 	rfc3261 = sip_via_branch_is_rfc3261(via);
 	key = rfc3261 ? tsx_key_branch(&via->branch) : key_2543(msg);
-	LIST_FOREACH(hash_bucket(tl->ht, key), le)
-	{
-		struct tsx *st = le->data;
-
-		/* the whole key first: no access to the request's bytes */
-		if (st->key != key)
-			continue;
-
-		if (st->kind != TSX_IST && st->kind != TSX_NIST)
+	/* the table compares keys: only a transaction whose key matches is
+	 * read */
+	while ((st = tsx_table_next(&tl->tab, key, &pos))) {
+		if (!tsx_is_server(st))
 			continue;
 		if (st->rfc2543 == rfc3261)
 			continue;
@@ -229,7 +225,7 @@ struct tsx *tsx_server_match(struct tsx_layer *tl, struct sip_msg *msg,
 		}
 		if (rfc3261) {
 			if (pl_eq(&st->branch, &via->branch) &&
-			    sentby_eq(&st->via, via))
+			    sentby_eq(&st->u.s.via, via))
 				return st;
 		} else if (match_2543(st, msg, cancel)) {
 			return st;
@@ -320,8 +316,7 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	uint32_t t64;
 	int err;
 
-	if (!st || !mb || scode < 100 || scode > 699 ||
-	    (st->kind != TSX_IST && st->kind != TSX_NIST))
+	if (!st || !mb || scode < 100 || scode > 699 || !tsx_is_server(st))
 		return EINVAL;
 	tl = st->tl;
 	if (!tl || st->state == TSX_TERMINATED)
@@ -336,9 +331,10 @@ int tsx_reply_buf(struct tsx *st, uint16_t scode, struct buf *mb)
 	} else if (st->state != TSX_TRYING && st->state != TSX_PROCEEDING) {
 		return EPROTO;
 	}
-	tmr_cancel(&st->tmr_trying);
-	mem_deref(st->resp);
-	st->resp = mem_ref(mb);
+	if (st->state == TSX_PROCEEDING)
+		tmr_cancel(&st->tmr_retx); /* IST: the delayed 100 */
+	mem_deref(st->u.s.resp);
+	st->u.s.resp = mem_ref(mb);
 	st->scode = scode;
 	err = send_resp(st);
 
@@ -378,18 +374,18 @@ static int top_via(struct tsx *st, struct pl *top)
 	struct buf *vb;
 	int err;
 
-	if (!st->topvia) {
+	if (!st->u.s.topvia) {
 		vb = buf_alloc(128);
 		if (!vb)
 			return ENOMEM;
-		err = sip_transp_via_print(vb, &st->via, &st->rx);
+		err = sip_transp_via_print(vb, &st->u.s.via, &st->u.s.rx);
 		if (err) {
 			mem_deref(vb);
 			return err;
 		}
-		st->topvia = vb;
+		st->u.s.topvia = vb;
 	}
-	*top = buf_pl(st->topvia);
+	*top = buf_pl(st->u.s.topvia);
 	return 0;
 }
 
@@ -400,8 +396,7 @@ int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
 	struct pl top;
 	int err;
 
-	if (!mbp || !st || scode < 100 || scode > 699 ||
-	    (st->kind != TSX_IST && st->kind != TSX_NIST))
+	if (!mbp || !st || scode < 100 || scode > 699 || !tsx_is_server(st))
 		return EINVAL;
 	if (!st->tl || st->state == TSX_TERMINATED)
 		return ESHUTDOWN;
@@ -410,7 +405,7 @@ int tsx_reply_print(struct buf **mbp, struct tsx *st, uint16_t scode,
 	err = top_via(st, &top);
 	if (err)
 		return err;
-	return tsx_resp_build(mbp, st->req, &top, scode, reason, st->totag,
+	return tsx_resp_build(mbp, st->req, &top, scode, reason, st->u.s.totag,
 			      hdrs, ctype, body);
 }
 
@@ -443,12 +438,12 @@ void tsx_server_cancel(struct tsx_layer *tl, struct sip_msg *msg,
 	}
 	tl->st.cancels_matched++;
 	/* §9.2: the same To tag as the INVITE's responses */
-	if (inv->totag) {
-		char *t = mem_strdup(inv->totag);
+	if (inv->u.s.totag) {
+		char *t = mem_strdup(inv->u.s.totag);
 
 		if (t) {
-			mem_deref(cst->totag);
-			cst->totag = t;
+			mem_deref(cst->u.s.totag);
+			cst->u.s.totag = t;
 		}
 	}
 	(void)tsx_reply(cst, 200, NULL, NULL, NULL, NULL);

@@ -57,7 +57,8 @@ struct tsx_config {
 	uint32_t td;	    /* Timer D on unreliable transports (32000) */
 	uint32_t trying_ms; /* IST: send 100 Trying after this long unless
 			       the TU answered first; 0 = at once */
-	uint32_t buckets;   /* hash table size (default 131072) */
+	uint32_t buckets;   /* initial transaction table slots (default
+			       131072); it doubles when half full */
 };
 
 enum tsx_kind {
