@@ -122,15 +122,15 @@ measure() {
 	esac
 	sleep 0.5
 	t0=0 t1=0
-	local cs0=(0 0) cs1=(0 0)
+	local cs0=(0 0 0) cs1=(0 0 0)
 	if [ -n "$SERVER_PID" ]; then
-		t0=$(bench_ticks "$SERVER_PID")
-		read -ra cs0 < <(bench_ctxsw "$SERVER_PID")
+		read -ra cs0 < <(bench_proc_stat "$SERVER_PID")
+		t0=${cs0[0]:-}
 	fi
 	run_pbx "$name" "$rate" "$SERVER_PORT"
 	if [ -n "$SERVER_PID" ]; then
-		t1=$(bench_ticks "$SERVER_PID")
-		read -ra cs1 < <(bench_ctxsw "$SERVER_PID")
+		read -ra cs1 < <(bench_proc_stat "$SERVER_PID")
+		t1=${cs1[0]:-}
 	fi
 	if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		bench_log "$srv died during the run"
@@ -151,8 +151,8 @@ measure() {
 		"sipp_rc=$PBX_RC achieved=${PBX_RATE}/s" \
 		"cpu=$(((t1 - t0) * 1000 / CLK_TCK))ms" \
 		"cpu/call=$(c=CPU_$srv; echo "${!c}")us" \
-		"switches/call=$(awk -v v=$((cs1[0] - cs0[0])) \
-			-v i=$((cs1[1] - cs0[1])) -v n="$PBX_OK" 'BEGIN {
+		"switches/call=$(awk -v v=$((${cs1[1]:-0} - ${cs0[1]:-0})) \
+			-v i=$((${cs1[2]:-0} - ${cs0[2]:-0})) -v n="$PBX_OK" 'BEGIN {
 			if (n > 0) printf "%.2f+%.2f", v / n, i / n; else print "nan" }')"
 }
 

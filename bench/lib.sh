@@ -144,58 +144,40 @@ sys.exit(1)
 EOF
 }
 
-# bench_ticks PID...: user+system clock ticks used so far by each PID and
-# its live direct children (kamailio's workers), summed. Threads are
-# included in a process's own counters. Processes that vanish while /proc
-# is read are skipped. Prints nothing and fails when no PID was found.
-bench_ticks() {
+# bench_proc_stat PID...: for each PID and its live direct children
+# (kamailio's workers), summed: "TICKS VOLUNTARY NONVOLUNTARY": user+system
+# clock ticks used so far (a process's own counters include its threads),
+# and the context switches of all their threads (a voluntary one is a
+# sleep, e.g. in epoll_wait; a nonvoluntary one a preemption; threads that
+# exited are not counted). Processes that vanish while /proc is read are
+# skipped. Prints nothing and fails when no PID was found.
+bench_proc_stat() {
 	python3 - "$@" <<'EOF'
 import os, sys
 pids = set(sys.argv[1:])
-total, seen = 0, 0
+ticks, vol, inv, seen = 0, 0, 0, 0
 for d in os.listdir("/proc"):
     if not d.isdigit():
         continue
     try:
         with open("/proc/%s/stat" % d) as f:
             s = f.read()
-    except OSError:
-        continue
-    f = s[s.rindex(")") + 2:].split()
-    if d in pids or f[1] in pids:
-        total += int(f[11]) + int(f[12])
-        seen += d in pids
-sys.exit(1) if not seen else print(total)
-EOF
-}
-
-# bench_ctxsw PID...: context switches so far of every thread of each PID
-# and of its live direct children, summed: "VOLUNTARY NONVOLUNTARY"
-# (a voluntary one is a sleep, e.g. in epoll_wait; a nonvoluntary one a
-# preemption). Threads that exited are not counted.
-bench_ctxsw() {
-	python3 - "$@" <<'EOF'
-import os, sys
-pids = set(sys.argv[1:])
-vol, inv = 0, 0
-for d in os.listdir("/proc"):
-    if not d.isdigit():
-        continue
-    try:
-        with open("/proc/%s/stat" % d) as f:
-            s = f.read()
-        if d not in pids and s[s.rindex(")") + 2:].split()[1] not in pids:
+        f = s[s.rindex(")") + 2:].split()
+        if d not in pids and f[1] not in pids:
             continue
-        for t in os.listdir("/proc/%s/task" % d):
-            with open("/proc/%s/task/%s/status" % (d, t)) as f:
-                for line in f:
+        t, v, n = int(f[11]) + int(f[12]), 0, 0
+        for task in os.listdir("/proc/%s/task" % d):
+            with open("/proc/%s/task/%s/status" % (d, task)) as st:
+                for line in st:
                     if line.startswith("voluntary_ctxt_switches:"):
-                        vol += int(line.split()[1])
+                        v += int(line.split()[1])
                     elif line.startswith("nonvoluntary_ctxt_switches:"):
-                        inv += int(line.split()[1])
-    except OSError:
+                        n += int(line.split()[1])
+    except (OSError, ValueError, IndexError):
         continue
-print(vol, inv)
+    ticks, vol, inv = ticks + t, vol + v, inv + n
+    seen += d in pids
+sys.exit(1) if not seen else print(ticks, vol, inv)
 EOF
 }
 
