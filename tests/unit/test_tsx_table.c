@@ -82,7 +82,7 @@ static void test_tsx_table_model(void **state)
 		assert_int_equal(t.n, n);
 		/* at most half full */
 		assert_true(t.n * 2 <= t.mask + 1);
-		if (round % 97 == 0) {
+		if (round % 997 == 0) {
 			for (size_t k = 0; k < NX; k++) {
 				size_t same = 0;
 
