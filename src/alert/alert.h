@@ -141,7 +141,7 @@ struct alert_conf {
 	uint32_t batch_max;	      /* records per insert; 256 */
 	uint32_t retention_days;      /* purge older records; 30; 0 = keep */
 	uint32_t purge_interval_s;    /* between purges; 3600 */
-	uint32_t tick_ms;	      /* writer's idle wake-up; 1000 */
+	uint32_t tick_ms;	      /* idle wake-up, for purges; 60000 */
 	uint32_t loss_log_interval_s; /* rate of the "lost" line; 10 */
 	const struct alert_sink *sink; /* required */
 	void *sink_arg;

@@ -51,7 +51,7 @@ void alert_conf_default(struct alert_conf *conf)
 		.batch_max = 256,
 		.retention_days = 30,
 		.purge_interval_s = 3600,
-		.tick_ms = 1000,
+		.tick_ms = 60000,
 		.loss_log_interval_s = 10,
 		.sink = NULL,
 		.sink_arg = NULL,
@@ -310,7 +310,7 @@ int alert_alloc(struct alert_ctx **ctxp, const struct alert_conf *conf)
 	if (!ctx->conf.purge_interval_s)
 		ctx->conf.purge_interval_s = 3600;
 	if (!ctx->conf.tick_ms)
-		ctx->conf.tick_ms = 1000;
+		ctx->conf.tick_ms = 60000;
 	if (!ctx->conf.loss_log_interval_s)
 		ctx->conf.loss_log_interval_s = 10;
 	if (getrandom(&ctx->seed, sizeof(ctx->seed), GRND_NONBLOCK) !=
