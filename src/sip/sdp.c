@@ -75,10 +75,6 @@ bool sdp_is_token(const struct pl *pl)
 	return is_token(pl->p, pl->l);
 }
 
-/* pl equals the literal lit (length known at compile time). */
-#define PL_IS(pl, lit) \
-	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
-
 /* [p, p+n) equals the literal lit. */
 #define MEM_IS(p, n, lit) \
 	((n) == sizeof(lit) - 1 && !memcmp((p), lit, sizeof(lit) - 1))

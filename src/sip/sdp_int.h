@@ -5,7 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "base/pl.h"
+
+/* pl equals the literal lit (length known at compile time: no strlen). */
+#define PL_IS(pl, lit) \
+	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
 
 /* The RFC 3551 static payload types (sdp_codec.c): name (NULL for an
  * unassigned pt), its length, clock rate. */

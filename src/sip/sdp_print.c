@@ -304,10 +304,6 @@ static int print_mline(struct pr *pr, const struct pl *line,
 	return err ? err : crlf(b);
 }
 
-/* pl equals the literal lit. */
-#define PL_IS(pl, lit) \
-	((pl)->l == sizeof(lit) - 1 && !memcmp((pl)->p, lit, sizeof(lit) - 1))
-
 /* a=rtpmap / a=fmtp / a=rtcp-fb lines of a payload type that was
  * filtered out are dropped. */
 static bool attr_filtered(const struct pl *name, const struct pl *value,
